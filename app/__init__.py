@@ -1,0 +1,24 @@
+"""zhuanjie: the Flask application factory."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    """Build the web application from config.yaml, the environment and *overrides*."""
+    from app.config import load_settings, secret_key
+    from app.db import get_engine
+    from app.web import register_web
+
+    settings = load_settings()
+    if overrides:
+        settings = settings.replace(**overrides)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
+    app.config["SETTINGS"] = settings
+    app.config["SECRET_KEY"] = secret_key(settings)
+    app.config["ENGINE"] = get_engine(settings.resolved_database_url)
+    register_web(app)
+    return app

@@ -1,0 +1,7 @@
+"""Every table of zhuanjie; importing this package registers them on Base.metadata."""
+
+from app.models.member import Member
+from app.models.org import Org
+from app.models.user import User, UserRole
+
+__all__ = ["Member", "Org", "User", "UserRole"]
