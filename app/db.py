@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -61,6 +61,9 @@ _lock = threading.Lock()
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling breaks SAVEPOINT and cannot BEGIN IMMEDIATE:
+    # take it over (SQLAlchemy's documented recipe) and emit BEGIN ourselves in _sqlite_begin.
+    dbapi_conn.isolation_level = None
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
@@ -69,11 +72,19 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _sqlite_begin(conn: Connection) -> None:
+    # A write transaction takes the write lock up front, so two writers queue on busy_timeout
+    # instead of failing when a read lock cannot be upgraded.
+    immediate = conn.get_execution_options().get("zj_write", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for *url* with the project's connection settings."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
@@ -100,10 +111,19 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def writer(engine: Engine) -> Engine:
+    """*engine* for a transaction that will write (SQLite: BEGIN IMMEDIATE)."""
+    return engine.execution_options(zj_write=True)
+
+
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any exception."""
-    session = Session(bind=engine, expire_on_commit=False)
+def session_scope(engine: Engine, write: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception.
+
+    ``write=True`` takes SQLite's write lock at the start of the transaction; use it for
+    every use case that changes data.
+    """
+    session = Session(bind=writer(engine) if write else engine, expire_on_commit=False)
     try:
         yield session
         session.commit()

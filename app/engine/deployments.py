@@ -1,0 +1,86 @@
+"""Deployments: each process is stored as a version (BPMN source, serialized spec, forms).
+
+Content that equals the newest version of a process is not a new version. New instances
+use the newest version; running instances stay on the version they started with.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.engine import audit
+from app.engine.parsing import ParsedProcess
+from app.engine.serializer import SERIALIZER_VERSION, dump_specs
+from app.models.engine import Deployment
+
+
+@dataclass(frozen=True)
+class DeployResult:
+    """What happened to one process of a deploy."""
+
+    process_id: str
+    version: int
+    deployment_id: int
+    created: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready mapping."""
+        return {"process_id": self.process_id, "version": self.version,
+                "deployment_id": self.deployment_id, "created": self.created}
+
+
+def content_hash(spec_json: str, xml: str, forms_json: str) -> str:
+    """The SHA-256 of what a version runs and shows: spec, diagram source and forms."""
+    h = hashlib.sha256()
+    for part in (spec_json, xml, forms_json):
+        h.update(part.encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def newest(session: Session, process_id: str) -> Deployment | None:
+    """The newest version of *process_id*, or None."""
+    return session.scalars(select(Deployment).where(Deployment.process_id == process_id)
+                           .order_by(Deployment.version.desc()).limit(1)).first()
+
+
+def store(session: Session, processes: list[ParsedProcess], *, actor: str, now: datetime,
+          note: str | None = None) -> list[DeployResult]:
+    """Store every parsed process as a new version unless it equals the newest one."""
+    results = []
+    for proc in processes:
+        spec_json = dump_specs(proc.spec, proc.subprocess_specs)
+        forms_json = json.dumps(proc.forms, ensure_ascii=False, sort_keys=True)
+        digest = content_hash(spec_json, proc.xml, forms_json)
+        current = newest(session, proc.process_id)
+        if current is not None and current.content_hash == digest:
+            results.append(DeployResult(proc.process_id, current.version, current.id, False))
+            continue
+        version = (current.version if current else 0) + 1
+        row = Deployment(process_id=proc.process_id, version=version, name=proc.name,
+                         content_hash=digest, file_name=proc.file_name, bpmn_xml=proc.xml,
+                         spec_json=spec_json, forms_json=forms_json,
+                         serializer_version=SERIALIZER_VERSION, created_at=now,
+                         created_by=actor, note=note)
+        session.add(row)
+        session.flush()
+        audit.append(session, chain=audit.SYSTEM_CHAIN, at=now, actor=actor, action="deploy",
+                     comment=note, changes={"process_id": proc.process_id, "version": version,
+                                            "deployment_id": row.id, "hash": digest})
+        results.append(DeployResult(proc.process_id, version, row.id, True))
+    return results
+
+
+def versions(session: Session) -> Mapping[str, int]:
+    """The newest version number of every deployed process."""
+    rows = session.execute(select(Deployment.process_id, func.max(Deployment.version))
+                           .group_by(Deployment.process_id)).all()
+    return {pid: int(v) for pid, v in rows}

@@ -1,0 +1,115 @@
+"""Serialization of specs (once per deployment) and of workflow state (without the spec).
+
+The state JSON carries the library's serializer version (``serializer_version``); the
+project's own schema version of that JSON is :data:`STATE_SCHEMA`, stored beside it on the
+instance row. Restored specs are cached per deployment: they are not changed by running
+workflows, so many instances can share one.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from typing import Any
+from uuid import UUID
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.event_definition import (
+    TimerConditionalEventDefinitionConverter,
+)
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
+from SpiffWorkflow.bpmn.serializer.migration.version_migration import MIGRATIONS
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+
+from app.engine.timers import CLOCK_TIMER_CLASSES
+
+STATE_SCHEMA = 1
+SPEC_CACHE_SIZE = 64
+
+
+class SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
+    """Converts a workflow without its specs; restoring takes them as arguments."""
+
+    def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
+        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct: dict[str, Any], spec: Any = None,
+                  subprocess_specs: dict[str, Any] | None = None) -> BpmnWorkflow:
+        workflow = self.target_class(spec, subprocess_specs or {}, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _build_registry() -> Any:
+    config = dict(SPIFF_CONFIG)
+    for cls in CLOCK_TIMER_CLASSES:
+        config[cls] = TimerConditionalEventDefinitionConverter
+    config[BpmnWorkflow] = SpeclessWorkflowConverter
+    return BpmnWorkflowSerializer.configure(config)
+
+
+_spec_registry = BpmnWorkflowSerializer.configure(
+    {**SPIFF_CONFIG, **{c: TimerConditionalEventDefinitionConverter for c in CLOCK_TIMER_CLASSES}}
+)
+_state_serializer = BpmnWorkflowSerializer(_build_registry())
+SERIALIZER_VERSION: str = _state_serializer.VERSION
+
+
+def dump_specs(spec: Any, subprocess_specs: dict[str, Any]) -> str:
+    """The JSON of a process spec and the specs of everything it calls."""
+    return json.dumps({
+        "spec": _spec_registry.convert(spec),
+        "subprocess_specs": {k: _spec_registry.convert(v) for k, v in subprocess_specs.items()},
+    }, ensure_ascii=False, sort_keys=True)
+
+
+def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """Restore the specs written by :func:`dump_specs`."""
+    dct = json.loads(spec_json)
+    spec = _spec_registry.restore(dct["spec"])
+    subs = {k: _spec_registry.restore(v) for k, v in dct["subprocess_specs"].items()}
+    return spec, subs
+
+
+_cache: OrderedDict[int, tuple[Any, dict[str, Any]]] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def cached_specs(deployment_id: int, spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """The restored specs of a deployment, restored once per process (LRU)."""
+    with _cache_lock:
+        hit = _cache.get(deployment_id)
+        if hit is not None:
+            _cache.move_to_end(deployment_id)
+            return hit
+    specs = load_specs(spec_json)
+    with _cache_lock:
+        _cache[deployment_id] = specs
+        while len(_cache) > SPEC_CACHE_SIZE:
+            _cache.popitem(last=False)
+    return specs
+
+
+def dump_state(workflow: BpmnWorkflow) -> str:
+    """The workflow's state as JSON, without its specs, with the serializer version."""
+    return str(_state_serializer.serialize_json(workflow))
+
+
+def load_state(state: str, spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
+    """Restore a workflow from :func:`dump_state` output and its deployment's specs."""
+    dct = json.loads(state)
+    version = dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
+    if version != SERIALIZER_VERSION and version in MIGRATIONS:
+        MIGRATIONS[version](dct)
+    workflow: BpmnWorkflow = _state_serializer.registry.restore(
+        dct, spec=spec, subprocess_specs=subprocess_specs)
+    return workflow
