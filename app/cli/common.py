@@ -37,8 +37,9 @@ class CliContext:
         return get_engine(self.settings.resolved_database_url)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        with session_scope(self.engine) as session:
+    def session(self, write: bool = False) -> Iterator[Session]:
+        """One transaction on the configured database (``write``: it will change data)."""
+        with session_scope(self.engine, write=write) as session:
             yield session
 
 
@@ -63,3 +64,52 @@ def fail(message: str) -> None:
 def echo_err(message: str) -> None:
     """A line on stderr."""
     print(message, file=sys.stderr)
+
+
+def cli_actor(username: str | None) -> str:
+    """The actor of a command: the named user, or ``cli:<login>`` of the shell."""
+    if username:
+        return username
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli:unknown"
+
+
+def parse_json_object(text: str | None, option: str = "--data") -> dict[str, Any]:
+    """A JSON object given on the command line; refused with one line otherwise."""
+    if text is None:
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{option} is not valid JSON: {exc.msg} at column {exc.colno}") from exc
+    if not isinstance(value, dict):
+        raise CliError(f"{option} must be a JSON object")
+    return value
+
+
+def refusals(fn: Any) -> Any:
+    """Turn the services' refusals into one-line CLI errors (exit 2)."""
+    import functools
+
+    from app.engine.problems import BpmnRefused
+    from app.errors import InvalidData, ZhuanjieError
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except BpmnRefused as exc:
+            for problem in exc.problems[1:]:
+                click.echo(f"error: {problem}", err=True)
+            raise CliError(str(exc.problems[0])) from exc
+        except InvalidData as exc:
+            detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+            raise CliError(f"invalid data: {detail}") from exc
+        except ZhuanjieError as exc:
+            raise CliError(str(exc)) from exc
+
+    return wrapper

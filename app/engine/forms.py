@@ -6,7 +6,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-from app.engine.errors import InvalidData
+from app.errors import InvalidData
 
 
 def _field_of(error: Any) -> str:

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.engine import audit
 from app.engine.clock import Clock
 from app.engine.deployments import newest
-from app.engine.errors import Conflict, NotAllowed, NotFound
+from app.errors import Conflict, NotAllowed, NotFound
 from app.engine.forms import validate_form
 from app.engine.run import EngineConfig, Run
 from app.engine.serializer import STATE_SCHEMA, cached_specs, dump_state, load_state

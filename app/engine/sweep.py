@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.engine.clock import Clock
-from app.engine.errors import EngineError
+from app.errors import ZhuanjieError
 from app.engine.operations import fire_due
 from app.engine.run import EngineConfig
 from app.models.engine import HumanTask, Instance, Timer
@@ -74,7 +74,7 @@ def sweep(engine: Engine, config: EngineConfig, clock: Clock, *, limit: int = 10
             try:
                 with session.begin_nested():
                     result.timers_fired += fire_due(session, config, clock, instance_id)
-            except EngineError as exc:
+            except ZhuanjieError as exc:
                 result.errors.append(f"instance {instance_id}: {exc}")
         result.instances += 1
     with session_scope(engine, write=True) as session:
