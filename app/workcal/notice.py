@@ -122,7 +122,7 @@ def parse_notice(data: Any, year: int | None = None) -> YearNotice:
     if source is not None and not isinstance(source, str):
         raise NoticeError("source: expected text (the notice's number)")
     return YearNotice(notice_year, MappingProxyType(holidays), MappingProxyType(workdays),
-                      source.strip() or None if source else None)
+                      (source or "").strip() or None)
 
 
 def load_notice_file(path: str | Path) -> YearNotice:
