@@ -15,6 +15,7 @@ from app.workcal.calendar import (
     YearNotice,
     YearStatus,
     end_of_day,
+    parse_iso_date,
 )
 from app.workcal.expression import make_deadline_function, parse_start, shanghai_date
 from app.workcal.notice import NoticeError, load_notice_file, parse_notice
@@ -36,6 +37,7 @@ __all__ = [
     "end_of_day",
     "load_notice_file",
     "make_deadline_function",
+    "parse_iso_date",
     "parse_notice",
     "parse_start",
     "shanghai_date",

@@ -17,6 +17,7 @@ working days between two dates costs a few list look-ups per year crossed.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -105,6 +106,20 @@ def _check_day(day: date) -> None:
     if isinstance(day, datetime) or not isinstance(day, date):
         raise TypeError(f"expected a date, got {type(day).__name__}")
     check_year(day.year)
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_iso_date(text: str) -> date:
+    """A date written exactly YYYY-MM-DD (ValueError otherwise; no week dates, no 20260212)."""
+    value = text.strip()
+    if not _ISO_DATE.match(value):
+        raise ValueError(f"not a date YYYY-MM-DD: {text!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError(f"not a date YYYY-MM-DD: {text!r}") from exc
 
 
 def end_of_day(day: date) -> datetime:

@@ -7,16 +7,12 @@ host's wall clock.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from datetime import date, datetime
 
-from app.workcal.calendar import SHANGHAI, Calendar
+from app.workcal.calendar import SHANGHAI, Calendar, parse_iso_date
 
 DeadlineFunction = Callable[..., str]
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
 
 def shanghai_date(instant: datetime) -> date:
     """The calendar day of an aware instant in Asia/Shanghai (a naive one is refused)."""
@@ -34,8 +30,8 @@ def parse_start(value: date | datetime | str) -> date:
     if isinstance(value, str):
         text = value.strip()
         try:
-            if _DATE.match(text):
-                return date.fromisoformat(text)
+            if len(text) == len("YYYY-MM-DD"):
+                return parse_iso_date(text)
             return shanghai_date(datetime.fromisoformat(text))
         except ValueError as exc:
             raise ValueError(f"start is not an ISO date or aware datetime: {value!r}") from exc

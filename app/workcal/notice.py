@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from app.workcal.calendar import YearNotice
+from app.workcal.calendar import YearNotice, parse_iso_date
 from app.workcal.sources import ADJUSTED_SUFFIX, CalendarRangeError, check_year
 
 _KEYS = {"year", "source", "holidays", "workdays"}
@@ -37,14 +37,17 @@ class NoticeError(ValueError):
 def _date(value: Any, where: str, year: int) -> date:
     if isinstance(value, datetime) or not isinstance(value, date | str):
         raise NoticeError(f"{where}: expected a date YYYY-MM-DD, got {value!r}")
+    day: date
     if isinstance(value, str):
         try:
-            value = date.fromisoformat(value.strip())
+            day = parse_iso_date(value)
         except ValueError as exc:
             raise NoticeError(f"{where}: not a date YYYY-MM-DD: {value!r}") from exc
-    if value.year != year:
-        raise NoticeError(f"{where}: {value} is not in the notice's year {year}")
-    return value
+    else:
+        day = value
+    if day.year != year:
+        raise NoticeError(f"{where}: {day} is not in the notice's year {year}")
+    return day
 
 
 def _name(value: Any, where: str) -> str:

@@ -8,7 +8,6 @@ Every other day follows the weekday rule: Monday to Friday work, Saturday and Su
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -91,16 +90,16 @@ def official_year(year: int) -> YearDays | None:
 
 
 def _lunar(year: int, month: int, day: int) -> date:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")  # a deprecated name here would be a bug of ours
-        return LunarDate(year, month, day).to_solar_date()
+    solar: date = LunarDate(year, month, day).to_solar_date()
+    return solar
 
 
 def _qingming(year: int) -> date:
     terms = chinese_calendar.get_solar_terms(date(year, 4, 1), date(year, 4, 30))
     for day, name in terms:
         if name == "清明":
-            return day
+            found: date = day
+            return found
     raise CalendarRangeError(f"no solar term 清明 found in April {year}")
 
 

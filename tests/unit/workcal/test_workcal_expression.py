@@ -48,4 +48,6 @@ def test_bad_input() -> None:
     with pytest.raises(ValueError, match="ISO"):
         aware(working_days=5, start="12/02/2026")
     with pytest.raises(ValueError, match="ISO"):
+        aware(working_days=5, start="2026-W07-4")
+    with pytest.raises(ValueError, match="ISO"):
         aware(working_days=5, start="2026-02-12T09:00:00")  # naive datetime string

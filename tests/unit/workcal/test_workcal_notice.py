@@ -51,6 +51,8 @@ def _base() -> dict:
      "already a holiday"),
     ({"workdays": [date(2027, 1, 1)]}, "both a holiday and an adjusted working day"),
     ({"workdays": ["2027-02-30"]}, "not a date"),
+    ({"workdays": ["20270220"]}, "not a date"),
+    ({"workdays": ["2027-W07-6"]}, "not a date"),
     ({"workdays": [date(2027, 2, 20), "2027-02-20"]}, "listed twice"),
     ({"holiday": []}, "unknown key"),
     ({"holidays": None}, "expected a list"),
