@@ -24,9 +24,16 @@ from typing import Any
 import yaml
 
 from app.workcal.calendar import YearNotice, parse_iso_date
-from app.workcal.sources import ADJUSTED_SUFFIX, CalendarRangeError, check_year
+from app.workcal.sources import (
+    ADJUSTED_SUFFIX,
+    CalendarRangeError,
+    check_year,
+    statutory_holidays,
+)
 
 _KEYS = {"year", "source", "holidays", "workdays"}
+# The statutory holidays as amended in 2024 (除夕, 5/2) are in force from 2025 on.
+FIRST_YEAR_OF_LAW = 2025
 _MAX_NAME = 50
 
 
@@ -140,3 +147,14 @@ def load_notice_file(path: str | Path) -> YearNotice:
         first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
         raise NoticeError(f"{path}: not valid YAML: {first}") from exc
     return parse_notice(data)
+
+
+def missing_statutory_days(notice: YearNotice) -> dict[date, str]:
+    """Statutory holidays of the notice's year that it does not list as holidays.
+
+    A notice always grants them, so a gap most likely is a typing error in the file; the
+    import still proceeds (the notice is the authority) and the command line warns.
+    """
+    if notice.year < FIRST_YEAR_OF_LAW:
+        return {}
+    return {d: n for d, n in statutory_holidays(notice.year).items() if d not in notice.holidays}
