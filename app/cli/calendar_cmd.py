@@ -63,7 +63,10 @@ def add_cmd(ctx: CliContext, start: str | None, days: str | None, as_json: bool)
     if count < 0:
         raise CliError(f"--days must not be negative: {count}")
     with ctx.session() as session:
-        deadline = calendar_service.load_calendar(session).add_working_days(day, count)
+        try:
+            deadline = calendar_service.load_calendar(session).add_working_days(day, count)
+        except CalendarRangeError as exc:  # the count ran past the last supported year
+            raise CliError(str(exc)) from exc
     if as_json:
         print_json({"date": deadline.date.isoformat(), "due": deadline.due.isoformat(),
                     "provisional": deadline.provisional})
