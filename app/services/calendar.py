@@ -37,6 +37,8 @@ from app.workcal.sources import check_year
 OfficialYearHook = Callable[[Session, int], int]
 
 _hooks: list[OfficialYearHook] = []
+# set in session.info by a change: that session's calendar is no longer the cached one
+_DIRTY = "zhuanjie.calendar_changed"
 
 MAX_NAME = 50
 MAX_NOTE = 500
@@ -58,6 +60,7 @@ def remove_official_year_hook(callback: OfficialYearHook) -> None:
 
 
 def _fire_hooks(session: Session, year: int) -> int:
+    session.info[_DIRTY] = True
     session.flush()
     return sum(int(hook(session, year)) for hook in list(_hooks))
 
@@ -76,9 +79,38 @@ def load_calendar(session: Session) -> Calendar:
     return Calendar(entries, notices)
 
 
-def calendar_version(session: Session) -> int:
-    """A number that grows with every calendar change: a cache key for loaded calendars."""
-    return int(session.scalar(select(func.coalesce(func.max(CalendarChange.id), 0))) or 0)
+def calendar_version(session: Session) -> tuple[int, datetime | None]:
+    """The id and time of the last calendar change: changes with every committed change.
+
+    The time is part of the key because ids restart when a database is emptied (tests).
+    """
+    row = session.execute(
+        select(CalendarChange.id, CalendarChange.changed_at)
+        .order_by(CalendarChange.id.desc()).limit(1)
+    ).first()
+    return (0, None) if row is None else (int(row[0]), row[1])
+
+
+_cache: dict[str, tuple[tuple[int, datetime | None], Calendar]] = {}
+
+
+def current_calendar(session: Session) -> Calendar:
+    """The calendar, reused across calls while no change was committed (one small query).
+
+    Use it where deadlines are counted often (the scheduler, task persistence). Inside a
+    transaction that changed the calendar (a recompute hook, say) it loads afresh, so the
+    uncommitted change is seen.
+    """
+    if session.info.get(_DIRTY):
+        return load_calendar(session)
+    version = calendar_version(session)
+    key = session.get_bind().engine.url.render_as_string(hide_password=False)
+    cached = _cache.get(key)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    calendar = load_calendar(session)
+    _cache[key] = (version, calendar)
+    return calendar
 
 
 def _text(value: str | None, what: str, limit: int) -> str | None:

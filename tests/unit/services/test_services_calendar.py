@@ -55,7 +55,7 @@ def test_empty_database_gives_the_package_and_the_provisional_rule(session: Sess
     cal = svc.load_calendar(session)
     assert cal.add_working_days(date(2026, 2, 12), 5).date == date(2026, 2, 26)
     assert cal.year_status(2027) == "provisional"
-    assert svc.calendar_version(session) == 0
+    assert svc.calendar_version(session) == (0, None)
 
 
 def test_set_day_changes_a_later_answer_and_is_audited(engine: Engine, hooks) -> None:
@@ -72,7 +72,7 @@ def test_set_day_changes_a_later_answer_and_is_audited(engine: Engine, hooks) ->
         [day] = row.days
         assert (day.day, day.old_workday, day.old_source) == (date(2026, 2, 25), True, "package")
         assert (day.new_workday, day.new_source) == (False, "entry")
-        assert svc.calendar_version(s) == row.id
+        assert svc.calendar_version(s) == (row.id, row.changed_at)
     # both hooks ran for the day's year and saw the entry inside the transaction
     assert [h.calls for h in hooks] == [[(2026, "overridden")]] * 2
 
@@ -197,3 +197,27 @@ def test_year_statuses(engine: Engine) -> None:
         ]
         assert rows[1].source == "国办发明电〔2026〕1号"
         assert svc.latest_entered_year(s) == 2028
+
+
+def test_current_calendar_is_reused_until_a_change(engine: Engine) -> None:
+    seen: list[bool] = []
+
+    def hook(session: Session, year: int) -> int:
+        seen.append(svc.current_calendar(session).is_workday(date(2027, 2, 20)).workday)
+        return 0
+
+    with Session(engine) as s:
+        first = svc.current_calendar(s)
+        assert svc.current_calendar(s) is first
+    svc.on_official_year(hook)
+    try:
+        with session_scope(engine) as s:
+            svc.set_day(s, date(2027, 2, 20), True, None, "alice")
+    finally:
+        svc.remove_official_year_hook(hook)
+    assert seen == [True]  # the hook saw the uncommitted entry
+    with Session(engine) as s:
+        second = svc.current_calendar(s)
+        assert second is not first
+        assert second.is_workday(date(2027, 2, 20)).workday is True
+        assert svc.current_calendar(s) is second
