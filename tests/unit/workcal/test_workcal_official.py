@@ -1,7 +1,8 @@
 """The official years 2025 and 2026, day by day, against the State Council notices.
 
-Expected values are typed from the notices themselves (国办发明电〔2024〕12号 for 2025,
-国办发明电〔2025〕7号 for 2026), not from the package, so a package error would show here.
+Expected values are typed from the notices themselves (国办发明电〔2024〕12号 of
+2024-11-12 for 2025, the notice of 2025-11-04 for 2026), not from the package, so a package
+error would show here.
 """
 
 from datetime import date, timedelta
