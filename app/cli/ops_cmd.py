@@ -16,7 +16,7 @@ def timers_group() -> None:
 
 
 @timers_group.command("fire")
-@click.option("--as-of", "as_of", help="Treat this ISO instant as now (e.g. 2026-02-27T00:00+08:00).")
+@click.option("--as-of", "as_of", help="Treat this ISO instant as now (2026-02-27T00:00+08:00).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 @refusals

@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.engine.clock import Clock
-from app.errors import NotAllowed, NotFound
 from app.engine.run import EngineConfig, Run
 from app.engine.runtime import advance, load, persist
+from app.errors import NotAllowed, NotFound
 from app.models.engine import HumanTask, Incident, Instance, Timer
 
 TIMER_ACTOR = "system:timer"

@@ -23,11 +23,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from app.engine import audit
 from app.engine.clock import Clock
 from app.engine.deployments import newest
-from app.errors import Conflict, NotAllowed, NotFound
 from app.engine.forms import validate_form
 from app.engine.run import EngineConfig, Run
 from app.engine.serializer import STATE_SCHEMA, cached_specs, dump_state, load_state
 from app.engine.sync import sync_human_tasks, sync_timers
+from app.errors import Conflict, NotAllowed, NotFound
 from app.models.engine import Deployment, HumanTask, Incident, Instance
 
 MAX_ROUNDS = 50

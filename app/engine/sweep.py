@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from app.db import session_scope
 from app.engine.clock import Clock
-from app.errors import ZhuanjieError
 from app.engine.operations import fire_due
 from app.engine.run import EngineConfig
+from app.errors import ZhuanjieError
 from app.models.engine import HumanTask, Instance, Timer
 
 

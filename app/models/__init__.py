@@ -1,10 +1,20 @@
 """Every table of zhuanjie; importing this package registers them on Base.metadata."""
 
 from app.models.audit import AuditEvent, AuditHead
+from app.models.calendar import (
+    CalendarChange,
+    CalendarChangeDay,
+    CalendarDay,
+    CalendarNotice,
+    CalendarNoticeDay,
+)
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.member import Member
 from app.models.org import Org
 from app.models.user import User, UserRole
 
-__all__ = ["AuditEvent", "AuditHead", "Deployment", "HumanTask", "Incident", "Instance",
-           "Member", "Org", "Timer", "User", "UserRole"]
+__all__ = [
+    "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay", "CalendarDay",
+    "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident", "Instance",
+    "Member", "Org", "Timer", "User", "UserRole",
+]

@@ -1,1 +1,1 @@
-"""Use cases: one function per action, each taking an explicit session. Queries live here."""
+"""Use cases, one function each, with an explicit session; every query lives here."""

@@ -20,6 +20,7 @@ from app.engine import operations, runtime
 from app.engine.clock import Clock
 from app.engine.deployments import DeployResult, store
 from app.engine.parsing import load_forms, parse_bundle
+from app.engine.recompute import recompute_provisional
 from app.engine.run import EngineConfig, Run
 from app.engine.scripting import ZhuanjieEnvironment
 from app.engine.sweep import SweepResult, sweep
@@ -27,12 +28,18 @@ from app.errors import NotFound
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.org import Org
 from app.services.actors import active_user
-from app.services.calendar import load_calendar
+from app.services.calendar import current_calendar, on_official_year
 
 
 @functools.cache
 def _config(settings: Settings) -> EngineConfig:
-    return EngineConfig(calendar_loader=load_calendar, settings=settings)
+    return EngineConfig(calendar_loader=current_calendar, settings=settings)
+
+
+@on_official_year
+def _recompute_on_calendar_change(session: Session, year: int) -> int:
+    """Official days were entered for *year*: recount the deadlines that guessed them."""
+    return recompute_provisional(session, EngineConfig(calendar_loader=current_calendar), year)
 
 
 def engine_config(settings: Settings) -> EngineConfig:
