@@ -88,7 +88,9 @@ def _code_snippets(root: etree._Element) -> Iterator[tuple[etree._Element, str, 
 def _check_unsupported(root: etree._Element, file: str) -> Iterator[Problem]:
     for tag, why in UNSUPPORTED.items():
         for el in root.iter(_q(tag)):
-            yield Problem(file, el.sourceline, owning_id(el), why)
+            # an event definition is reported on its event, the element a modeller sees
+            target = el.getparent() if tag.endswith("EventDefinition") else el
+            yield Problem(file, el.sourceline, owning_id(target), why)
 
 
 def _properties(el: etree._Element) -> dict[str, str]:

@@ -79,13 +79,16 @@ class Run:
 
     def incident(self, task: Any, error: BaseException) -> None:
         """Note a failure of *task* (None: the instance) to be stored as an incident."""
-        cause = getattr(error, "exception", None) or error
+        cause = error.__cause__ or error
         if isinstance(cause, HandlerFailed):
             cause = cause.cause
+        kind = type(cause).__name__
+        if cause is error and getattr(error, "error_type", "unknown") != "unknown":
+            kind = str(error.error_type)  # type: ignore[attr-defined]
         guid = str(task.id) if task is not None else None
         spec = spec_id(task) if task is not None else None
         message = str(error).strip().rstrip(".").strip()
-        self.incidents.append((guid, spec, type(cause).__name__, message))
+        self.incidents.append((guid, spec, kind, message))
 
     def record(self, action: str, **kwargs: Any) -> None:
         """Buffer an audit event for this instance."""
