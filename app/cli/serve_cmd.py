@@ -16,6 +16,11 @@ def serve_cmd(ctx: CliContext, host: str, port: int) -> None:
     from app import create_app
 
     app = create_app()
+    if ctx.settings.scheduler_in_web:
+        from app.scheduler import start_background
+
+        start_background(ctx.settings)
+        click.echo(f"zhuanjie: timer sweep every {ctx.settings.scheduler_interval_seconds}s")
     click.echo(f"zhuanjie: serving on http://{host}:{port}/")
     app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
 
