@@ -1,0 +1,1 @@
+"""Service tasks of the BPMN procedures: pure logic that never imports Flask."""
