@@ -1,9 +1,10 @@
-"""Letter serial numbers: one gapless sequence per issuing organisation and year."""
+"""Letter serial numbers (one gapless sequence per issuer and year) and letter data."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import Engine
@@ -11,8 +12,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.db import session_scope
-from app.models import Org
-from app.services.letters import allocate_serial, last_serial
+from app.models import Member, Org
+from app.services.letters import (
+    LetterDestination,
+    allocate_serial,
+    last_serial,
+    letter_data_for_member,
+    member_form_data,
+)
 
 
 def _orgs(engine: Engine, count: int) -> list[int]:
@@ -142,3 +149,56 @@ def test_concurrent_rollbacks_leave_no_gap(engine: Engine) -> None:
     _run_threads(8, work)
     assert len(committed) == 160
     assert sorted(committed) == list(range(1, 161))
+
+
+def _member(engine: Engine) -> tuple[int, int]:
+    """A member in a branch, and the organisation department that issues the letter."""
+    now = datetime.now(UTC)
+    with session_scope(engine) as s:
+        dept = Org(code="D1", name="中共长沙市岳麓区委组织部", kind="county_dept")
+        branch = Org(code="B1", name="中共某某街道第一支部委员会", kind="branch")
+        s.add_all([dept, branch])
+        s.flush()
+        member = Member(code="M1", name="王五", gender="女", ethnicity="苗族",
+                        birth_date=date(1990, 11, 27), id_number="430102199011271234",
+                        category="probationary", branch_id=branch.id,
+                        joined_on=date(2025, 7, 1), dues_paid_until="2026-10",
+                        phone="13900001111", created_at=now, updated_at=now)
+        s.add(member)
+        s.flush()
+        return member.id, dept.id
+
+
+def test_letter_data_comes_from_the_member_record(engine: Engine) -> None:
+    member_id, dept_id = _member(engine)
+    with session_scope(engine) as s:
+        number = allocate_serial(s, dept_id, 2026)
+        data = letter_data_for_member(
+            s, member_id, issuer_org_id=dept_id, serial_number=number,
+            issued_on=date(2026, 11, 26),
+            destination=LetterDestination("中共某某委员会", "湖北省", "武汉市某路1号"),
+            validity_days=30, contact_phone="0731-88880000", reason="工作调动",
+            archive_handling="with_letter",
+        )
+    assert data.serial == "〔2026〕第 1 号"
+    assert (data.member_name, data.gender, data.ethnicity, data.age) == ("王五", "女", "苗族", 35)
+    assert data.category_label == "预备党员" and data.dues_paid_until == "2026-10"
+    assert data.from_org_name == "中共某某街道第一支部委员会"
+    assert data.destination == "湖北省中共某某委员会"
+    assert data.issuer_org_name == "中共长沙市岳麓区委组织部"
+    assert data.member_phone == "13900001111"
+
+
+def test_member_form_data_comes_from_the_member_record(engine: Engine) -> None:
+    member_id, dept_id = _member(engine)
+    with Session(engine) as s:
+        form = member_form_data(s, member_id, issuer_org_id=dept_id,
+                                filled_on=date(2026, 11, 26), letter_serial="〔2026〕第 1 号")
+        with pytest.raises(LookupError, match="member"):
+            member_form_data(s, 999_999, issuer_org_id=dept_id, filled_on=date(2026, 11, 26))
+        with pytest.raises(LookupError, match="organisation"):
+            member_form_data(s, member_id, issuer_org_id=999_999, filled_on=date(2026, 11, 26))
+    assert form.id_number == "430102199011271234"
+    assert form.joined_on == date(2025, 7, 1) and form.birth_date == date(1990, 11, 27)
+    assert form.branch_name == "中共某某街道第一支部委员会"
+    assert form.letter_serial == "〔2026〕第 1 号"
