@@ -11,7 +11,9 @@ set -euo pipefail
 
 missing=()
 
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+# ldconfig lives in /sbin, which a non-root PATH may lack.
+LDCONFIG="$(command -v ldconfig || echo /sbin/ldconfig)"
+have_lib() { "$LDCONFIG" -p 2>/dev/null | grep -q "$1"; }
 
 if ! command -v fc-list >/dev/null 2>&1; then
   missing+=(fontconfig)
