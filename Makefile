@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench install clean-venv
+.PHONY: run test lint bench install system-deps clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,7 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+## system-deps: the CJK font and PDF libraries of the paper letter (apt-get, only if missing)
+system-deps:
+	@scripts/install-system-deps.sh
+
+install: system-deps $(STAMP)
 
 ## make run: install, migrate var/zhuanjie.db, load the demo data once, serve on :5000
 run: install

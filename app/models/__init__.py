@@ -9,6 +9,7 @@ from app.models.calendar import (
     CalendarNoticeDay,
 )
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
+from app.models.letter import LetterSerial
 from app.models.member import Member
 from app.models.org import Org
 from app.models.user import User, UserRole
@@ -16,5 +17,5 @@ from app.models.user import User, UserRole
 __all__ = [
     "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay", "CalendarDay",
     "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident", "Instance",
-    "Member", "Org", "Timer", "User", "UserRole",
+    "LetterSerial", "Member", "Org", "Timer", "User", "UserRole",
 ]
