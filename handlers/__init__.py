@@ -18,7 +18,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-HANDLER_MODULES: tuple[str, ...] = ()
+HANDLER_MODULES: tuple[str, ...] = (
+    "handlers.archive",
+    "handlers.cases",
+    "handlers.letters.issue",
+    "handlers.members",
+    "handlers.notify",
+    "handlers.orgs",
+    "handlers.routing",
+)
 
 
 @dataclass

@@ -26,9 +26,9 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from app.cli import calendar_cmd, db_cmd, engine_cmd, ops_cmd, serve_cmd
+    from app.cli import calendar_cmd, cases_cmd, db_cmd, engine_cmd, ops_cmd, serve_cmd
 
-    for module in (db_cmd, serve_cmd, calendar_cmd, engine_cmd, ops_cmd):
+    for module in (db_cmd, serve_cmd, calendar_cmd, engine_cmd, ops_cmd, cases_cmd):
         module.register(cli)
 
 

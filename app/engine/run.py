@@ -32,6 +32,8 @@ class EngineConfig:
 
     calendar_loader: CalendarLoader
     settings: Any = None
+    # called at the end of every persisted step (the cases projection hooks in here)
+    after_step: Callable[[Session, Any, datetime], None] | None = None
 
 
 @dataclass

@@ -10,6 +10,7 @@ version makes a concurrent update fail instead of being lost.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -86,6 +87,8 @@ def persist(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
                      task_guid=ev.task_guid, task_spec=ev.task_spec, comment=ev.comment,
                      changes=ev.changes)
     run.events.clear()
+    if run.config.after_step is not None:
+        run.config.after_step(run.session, row, run.now())
     try:
         run.session.flush()
     except StaleDataError as exc:
@@ -108,8 +111,13 @@ def load(run: Run, instance_id: int) -> tuple[Instance, BpmnWorkflow]:
 
 
 def start(session: Session, config: EngineConfig, clock: Clock, process_id: str,
-          data: dict[str, Any], actor: str) -> Instance:
-    """Start the newest version of *process_id* with *data* and run it until it waits."""
+          data: dict[str, Any], actor: str,
+          before_run: Callable[[Instance], None] | None = None) -> Instance:
+    """Start the newest version of *process_id* with *data* and run it until it waits.
+
+    *before_run* sees the new instance row (with its id) before the first step runs, so the
+    caller can link its own records to it in the same transaction.
+    """
     dep = newest(session, process_id)
     if dep is None:
         raise NotFound(f"process {process_id!r} is not deployed")
@@ -123,6 +131,8 @@ def start(session: Session, config: EngineConfig, clock: Clock, process_id: str,
     session.add(row)
     session.flush()
     run.instance_id = row.id
+    if before_run is not None:
+        before_run(row)
     run.record("instance_started", changes={"process_id": process_id, "version": dep.version,
                                             "data": data})
     advance(run, wf)
@@ -146,6 +156,15 @@ def _changes(before: dict[str, Any], submitted: dict[str, Any]) -> dict[str, Any
             for k, v in submitted.items()}
 
 
+def _keep_decision(ht: HumanTask, data: dict[str, Any]) -> None:
+    """Copy the conventional decision fields of a form onto the task row (for reports)."""
+    for field, limit in (("decision", 32), ("reason_code", 40)):
+        value = data.get(field)
+        setattr(ht, field, str(value)[:limit] if value not in (None, "") else None)
+    comment = data.get("comment")
+    ht.comment = str(comment) if comment not in (None, "") else None
+
+
 def complete_task(session: Session, config: EngineConfig, clock: Clock, task_id: int,
                   data: dict[str, Any], actor: str) -> HumanTask:
     """Complete an open human task with form data and run the instance on."""
@@ -167,6 +186,7 @@ def complete_task(session: Session, config: EngineConfig, clock: Clock, task_id:
     task.data.update(accepted)
     task.run()
     ht.status, ht.completed_at, ht.completed_by = "completed", run.now(), actor
+    _keep_decision(ht, accepted)
     run.record("task_completed", task_guid=ht.task_guid, task_spec=ht.task_spec,
                comment=str(accepted.get("comment") or "") or None, changes=changes)
     advance(run, wf)

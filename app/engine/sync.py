@@ -63,7 +63,8 @@ def _new_human_task(run: Run, wf: Any, task: Any) -> HumanTask:
     row = HumanTask(instance_id=run.instance_id, task_guid=str(task.id),
                     task_spec=spec_id(task), title=_title(run, wf, task, props),
                     assignee_org_id=org_id, role=props.get("role", "operator"),
-                    form=props.get("form") or None, status="open", created_at=run.now(),
+                    form=props.get("form") or None, stage=props.get("stage") or None,
+                    status="open", created_at=run.now(),
                     due_at=due, due_basis=basis,
                     due_provisional=bool(basis and basis["provisional"]), overdue=False)
     return row
@@ -93,7 +94,7 @@ def sync_human_tasks(run: Run, wf: Any) -> list[HumanTask]:
         existing = run.session.scalar(select(HumanTask).where(HumanTask.task_guid == guid))
         if existing is not None:  # a task made READY again keeps its row
             for attr in ("status", "created_at", "due_at", "due_basis", "due_provisional",
-                         "assignee_org_id", "title", "overdue"):
+                         "assignee_org_id", "title", "overdue", "stage"):
                 setattr(existing, attr, getattr(row, attr))
             existing.completed_at = existing.completed_by = None
             row = existing

@@ -8,6 +8,15 @@ from app.models.calendar import (
     CalendarNotice,
     CalendarNoticeDay,
 )
+from app.models.case import (
+    ArchiveItem,
+    Letter,
+    MemberMove,
+    Notification,
+    OrgLock,
+    OrgMove,
+    TransferCase,
+)
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.letter import LetterSerial
 from app.models.member import Member
@@ -15,6 +24,7 @@ from app.models.org import Org
 from app.models.user import User, UserRole
 
 __all__ = [
+    "ArchiveItem", "Letter", "MemberMove", "Notification", "OrgLock", "OrgMove", "TransferCase",
     "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay", "CalendarDay",
     "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident", "Instance",
     "LetterSerial", "Member", "Org", "Timer", "User", "UserRole",

@@ -72,6 +72,10 @@ class HumanTask(Base):
     due_provisional: Mapped[bool] = mapped_column(Boolean, default=False)
     overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    decision: Mapped[str | None] = mapped_column(String(32))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    comment: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
 

@@ -33,13 +33,19 @@ from app.services.calendar import current_calendar, on_official_year
 
 @functools.cache
 def _config(settings: Settings) -> EngineConfig:
-    return EngineConfig(calendar_loader=current_calendar, settings=settings)
+    from app.services.cases import project_case
+
+    return EngineConfig(calendar_loader=current_calendar, settings=settings,
+                        after_step=project_case)
 
 
 @on_official_year
 def _recompute_on_calendar_change(session: Session, year: int) -> int:
     """Official days were entered for *year*: recount the deadlines that guessed them."""
-    return recompute_provisional(session, EngineConfig(calendar_loader=current_calendar), year)
+    from app.services.cases import project_case
+
+    config = EngineConfig(calendar_loader=current_calendar, after_step=project_case)
+    return recompute_provisional(session, config, year)
 
 
 def engine_config(settings: Settings) -> EngineConfig:

@@ -1,0 +1,71 @@
+"""notify/overdue and notify/receipt_overdue: reminders through the notification outbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from app.models.case import Letter
+from app.models.engine import HumanTask
+from app.models.org import Org
+from app.services.notifications import enqueue
+from handlers import HandlerContext, register
+from handlers.context import case_of
+
+
+def _targets(ctx: HandlerContext, org_id: int, superior: bool) -> list[int]:
+    orgs = [org_id]
+    if superior:
+        parent = ctx.session.scalar(select(Org.parent_id).where(Org.id == org_id))
+        if parent is not None:
+            orgs.append(parent)
+    return orgs
+
+
+@register("notify/overdue")
+def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """Mark the open tasks of step *task* overdue and remind their level (and its superior).
+
+    The task stays open (Arts. 13, 16: managers see it; the level must still act).
+    """
+    case = case_of(ctx)
+    tasks = ctx.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == ctx.instance_id, HumanTask.task_spec == params["task"],
+        HumanTask.status == "open")).all()
+    sent = 0
+    for task in tasks:
+        task.overdue = True
+        if task.assignee_org_id is None:
+            continue
+        for org_id in _targets(ctx, task.assignee_org_id, bool(params.get("superior"))):
+            to_superior = org_id != task.assignee_org_id
+            subject = (f"【超期提醒】{case.number}“{task.title}”已超过办理时限"
+                       + ("（下级党组织办理超期）" if to_superior else ""))
+            body = (f"案件 {case.number} 的“{task.title}”应于 "
+                    f"{task.due_at.isoformat() if task.due_at else ''} 前办结，现已超期，"
+                    "请及时办理。")
+            if enqueue(ctx.session, now=ctx.now, org_id=org_id, kind="overdue",
+                       subject=subject, body=body, case_id=case.id, human_task_id=task.id,
+                       dedupe_key=f"overdue:{task.id}:{org_id}"):
+                sent += 1
+    return {"overdue_tasks": len(tasks), "reminders": sent}
+
+
+@register("notify/receipt_overdue")
+def receipt_overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The receipt of a paper letter is overdue: remind the issuer to urge the member."""
+    case = case_of(ctx)
+    letter = ctx.session.scalar(select(Letter).where(Letter.case_id == case.id,
+                                                     Letter.kind == "transfer"))
+    if letter is None:
+        return {"reminders": 0}
+    # one reminder per month at most, even if a late scheduler catches several cycles up
+    key = f"receipt_overdue:{case.id}:{ctx.now.date().isoformat()[:7]}"
+    subject = f"【回执逾期】{case.number} 介绍信回执尚未收到，请督促党员及时转入"
+    body = (f"案件 {case.number} 的介绍信（〔{letter.year}〕第 {letter.serial} 号）回执应于 "
+            f"{letter.receipt_due.isoformat() if letter.receipt_due else ''} 前寄回，"
+            "现已逾期，请督促党员及时将组织关系转入目标党组织。")
+    row = enqueue(ctx.session, now=ctx.now, org_id=letter.issuer_org_id, kind="receipt_overdue",
+                  subject=subject, body=body, case_id=case.id, dedupe_key=key)
+    return {"reminders": 1 if row else 0}
