@@ -19,12 +19,14 @@ from app.org.loader import TreeFile, TreeFileError, UserRecord, parse_tree, read
 from app.org.records import MemberRecord, parse_member
 from app.org.routing import (
     ROUTE_KINDS,
+    ROUTE_PARAMS,
     InRoute,
     IntraRoute,
     OutOfSystemRoute,
     OutRoute,
     Route,
     WholeUnitRoute,
+    compute_route,
     route_in,
     route_intra,
     route_out,
@@ -41,10 +43,11 @@ from app.org.tree import (
 )
 
 __all__ = [
-    "KINDS", "POLICIES", "ROUTE_KINDS", "Directory", "InRoute", "IntraRoute", "MemberRecord",
-    "MemoryDirectory", "OrgError", "OrgNode", "OutOfSystemRoute", "OutRoute", "Policy",
-    "Route", "RouteError", "TreeFile", "TreeFileError", "UnknownOrgError", "UserRecord",
-    "WholeUnitRoute", "city", "county", "direct", "is_nationwide", "is_unit", "parse_member",
-    "parse_tree", "read_tree", "route_in", "route_intra", "route_out", "route_out_of_system",
-    "route_whole_unit", "system", "unit", "up",
+    "KINDS", "POLICIES", "ROUTE_KINDS", "ROUTE_PARAMS", "Directory", "InRoute", "IntraRoute",
+    "MemberRecord", "MemoryDirectory", "OrgError", "OrgNode", "OutOfSystemRoute", "OutRoute",
+    "Policy", "Route", "RouteError", "TreeFile", "TreeFileError", "UnknownOrgError",
+    "UserRecord", "WholeUnitRoute", "city", "compute_route", "county", "direct",
+    "is_nationwide", "is_unit", "parse_member", "parse_tree", "read_tree", "route_in",
+    "route_intra", "route_out", "route_out_of_system", "route_whole_unit", "system", "unit",
+    "up",
 ]

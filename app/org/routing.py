@@ -10,7 +10,7 @@ descends. When the only shared organisation is the top, this is the table's rule
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -33,6 +33,7 @@ from app.org.tree import (
     PROVINCE_DEPT,
     SYSTEM,
     Directory,
+    OrgError,
     OrgNode,
     may_parent,
 )
@@ -308,8 +309,36 @@ def route_whole_unit(directory: Directory, unit_code: str, to_code: str,
     raise RouteError("Art. 6", f"{parent.code} and {target.code} have no common department")
 
 
+#: The parameters each route kind needs, as the CLI names them (--from, --to, …).
+ROUTE_PARAMS: dict[str, tuple[str, ...]] = {
+    "intra": ("from", "to"),
+    "out": ("from",),
+    "in": ("entry", "to"),
+    "whole-unit": ("unit", "to"),
+    "out-of-system": ("from",),
+}
+
+
+def compute_route(directory: Directory, kind: str, params: Mapping[str, str],
+                  policy: Policy | str = Policy.HUNAN_2018) -> Route:
+    """The route of *kind* for *params* (keys of :data:`ROUTE_PARAMS`), e.g.
+    ``compute_route(d, "intra", {"from": "B1", "to": "B2"})``."""
+    names = ROUTE_PARAMS.get(kind)
+    if names is None:
+        raise OrgError(f"unknown route kind {kind!r} (one of {', '.join(ROUTE_KINDS)})")
+    missing = [n for n in names if not params.get(n)]
+    if missing:
+        raise OrgError(f"route {kind} needs --{', --'.join(missing)}")
+    args = [params[n] for n in names]
+    functions: dict[str, Callable[..., Route]] = {
+        "intra": route_intra, "out": route_out, "in": route_in,
+        "whole-unit": route_whole_unit, "out-of-system": route_out_of_system,
+    }
+    return functions[kind](directory, *args, policy=policy)
+
+
 __all__ = [
-    "ROUTE_KINDS", "InRoute", "IntraRoute", "OutOfSystemRoute", "OutRoute", "Route",
-    "WholeUnitRoute", "route_in", "route_intra", "route_out", "route_out_of_system",
-    "route_whole_unit",
+    "ROUTE_KINDS", "ROUTE_PARAMS", "InRoute", "IntraRoute", "OutOfSystemRoute", "OutRoute",
+    "Route", "WholeUnitRoute", "compute_route", "route_in", "route_intra", "route_out",
+    "route_out_of_system", "route_whole_unit",
 ]
