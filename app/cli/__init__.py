@@ -26,9 +26,17 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from app.cli import db_cmd, serve_cmd
+    from app.cli import (
+        db_cmd,
+        demo_cmd,
+        members_cmd,
+        orgs_cmd,
+        route_cmd,
+        serve_cmd,
+        users_cmd,
+    )
 
-    for module in (db_cmd, serve_cmd):
+    for module in (db_cmd, serve_cmd, orgs_cmd, members_cmd, users_cmd, route_cmd, demo_cmd):
         module.register(cli)
 
 
