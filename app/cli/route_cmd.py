@@ -58,7 +58,7 @@ def _compute(ctx: CliContext, kind: str, params: dict[str, str], orgs: str | Non
 
 def _callback(kind: str) -> Any:
     @click.pass_obj
-    def run(ctx: CliContext, as_json: bool, orgs: str | None, policy: str | None,
+    def run(ctx: CliContext, /, as_json: bool, orgs: str | None, policy: str | None,
             **values: str) -> None:
         params = {name: values[name + "_"] for name in ROUTE_PARAMS[kind]}
         try:

@@ -4,6 +4,7 @@ from a hidden prompt (twice) or from stdin, stored as argon2 hashes, never print
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 import click
 
@@ -66,9 +67,10 @@ def list_cmd(ctx: CliContext, as_json: bool) -> None:
     from app.services.users import list_users
 
     with ctx.session() as session:
-        users = [{"username": u.username, "name": u.display_name, "org": o.code,
-                  "org_name": o.name, "roles": u.role_names, "active": u.active}
-                 for u, o in list_users(session)]
+        users: list[dict[str, Any]] = [
+            {"username": u.username, "name": u.display_name, "org": o.code,
+             "org_name": o.name, "roles": u.role_names, "active": u.active}
+            for u, o in list_users(session)]
     if as_json:
         print_json({"users": users})
         return
