@@ -123,3 +123,25 @@ def route_args(kind: str, params: dict[str, str], policy: str) -> list[str]:
     for name, value in params.items():
         args += [f"--{name}", value]
     return [*args, "--policy", policy, "--json"]
+
+
+def invoke(args: list[str], input: str | None = None) -> Any:
+    """Run ``zhuanjie ARGS`` in-process; the result has exit_code, stdout and stderr."""
+    from click.testing import CliRunner
+
+    from app.cli import cli
+
+    return CliRunner().invoke(cli, args, input=input, catch_exceptions=False)
+
+
+def snapshot(engine: Any) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of the organisation, member and user tables, to compare before/after."""
+    from sqlalchemy import text
+
+    tables = {"org": "code, name, kind, parent_id, nationwide, approves_members, path, depth",
+              "member": "code, name, branch_id, id_number, status",
+              "app_user": "username, password_hash, org_id, active",
+              "member_import_row": "import_id, row_no"}
+    with engine.connect() as conn:
+        return {t: [tuple(r) for r in conn.execute(text(f"SELECT {c} FROM {t} ORDER BY 1"))]
+                for t, c in tables.items()}

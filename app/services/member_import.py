@@ -40,6 +40,8 @@ BATCH = 1000
 _TEXT_FIELDS = frozenset({"code", "branch", "phone"})
 
 Row = tuple[int, dict[str, object]]
+#: A row after field checks: number, record (None when invalid), 编号, problems.
+Parsed = tuple[int, MemberRecord | None, str | None, list[str]]
 
 
 class SheetError(OrgError):
@@ -119,14 +121,12 @@ def open_sheet(path: str | Path, encoding: str = "utf-8-sig") -> Sheet:
         raise SheetError(f"cannot read {path}: {exc.strerror}") from None
     except LookupError:
         raise SheetError(f"unknown encoding {encoding!r}") from None
-    first = next(raw, None)
-    if first is None:
-        closer()
-        raise SheetError(f"{path.name} is empty: the first row must be the header")
-    header = ["" if c is None else str(c).strip() for c in first[1]]
     try:
-        by_index, ignored = _fields(header)
-    except SheetError:
+        first = next(raw, None)
+        if first is None:
+            raise SheetError(f"{path.name} is empty: the first row must be the header")
+        by_index, ignored = _fields(["" if c is None else str(c).strip() for c in first[1]])
+    except BaseException:
         closer()
         raise
     return Sheet(_records(raw, by_index), ignored, closer)
@@ -180,13 +180,13 @@ def _staged_first(session: Session, column: Any, values: set[str],
     query = (select(column, func.min(MemberImportRow.row_no))
              .where(MemberImportRow.import_id == import_id, column.in_(sorted(values)))
              .group_by(column))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 def _owners(session: Session, column: Any, values: set[str]) -> dict[str, str]:
     """For each of *values* already in ``member``, the code of the member holding it."""
     query = select(column, Member.code).where(column.in_(sorted(values)))
-    return dict(session.execute(query).tuples().all())
+    return dict(session.execute(query).all())
 
 
 _FIELD_TITLES = {name: title for title, name in COLUMNS.items()}
@@ -208,6 +208,8 @@ class _Importer:
     def _known(self, batch: list[tuple[int, MemberRecord]]) -> dict[str, dict[str, Any]]:
         """What the database already knows about the batch's branches, codes and numbers."""
         s, iid = self.session, self.import_id
+        if not batch:
+            return {k: {} for k in ("branches", "staged_codes", "staged_ids", "codes", "ids")}
         codes = {r.code for _, r in batch}
         ids = {r.id_number for _, r in batch}
         branches = {r.branch for _, r in batch}
@@ -241,21 +243,25 @@ class _Importer:
                            f"{known['ids'][record.id_number]} in the database")
         return reasons
 
-    def flush(self, batch: list[tuple[int, MemberRecord]]) -> None:
-        """Check a batch, stage it, and insert its members while nothing was rejected."""
-        known = self._known(batch)
+    def flush(self, batch: list[Parsed]) -> None:
+        """Check a batch, stage it, and insert its members while nothing was rejected;
+        rejections are reported in row order."""
+        valid = [(number, record) for number, record, _code, _problems in batch
+                 if record is not None]
+        known = self._known(valid)
         accepted: list[dict[str, Any]] = []
-        for number, record in batch:
-            reasons = self._reasons(number, record, known)
+        for number, record, code, problems in batch:
+            reasons = problems if record is None else self._reasons(number, record, known)
             if reasons:
-                self.report.reject(number, record.code, "; ".join(reasons))
-            elif not self.report.rejected:
+                self.report.reject(number, code, "; ".join(reasons))
+            elif record is not None and not self.report.rejected:
                 branch_id = known["branches"][record.branch].id
                 accepted.append({**member_values(record, branch_id), "status": "active",
                                  "created_at": self.now, "updated_at": self.now})
-        self.session.execute(insert(MemberImportRow), [
-            {"import_id": self.import_id, "row_no": number, "code": record.code,
-             "id_number": record.id_number} for number, record in batch])
+        if valid:
+            self.session.execute(insert(MemberImportRow), [
+                {"import_id": self.import_id, "row_no": number, "code": record.code,
+                 "id_number": record.id_number} for number, record in valid])
         if accepted and not self.report.rejected:
             self.session.execute(insert(Member), accepted)
             self.report.imported += len(accepted)
@@ -272,16 +278,13 @@ def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATC
     0 (the session is rolled back here otherwise). Never updates nor deletes a member."""
     report = ImportReport()
     importer = _Importer(session, report, now or datetime.now(UTC))
-    batch: list[tuple[int, MemberRecord]] = []
+    batch: list[Parsed] = []
     for number, raw in rows:
         report.rows += 1
         record, problems = parse_member(raw, today)
-        if record is None:
-            code = raw.get("code")
-            report.reject(number, str(code) if code not in (None, "") else None,
-                          "; ".join(in_sheet_terms(p) for p in problems))
-            continue
-        batch.append((number, record))
+        code = raw.get("code")
+        batch.append((number, record, str(code) if code not in (None, "") else None,
+                      [in_sheet_terms(p) for p in problems]))
         if len(batch) >= batch_size:
             importer.flush(batch)
             batch = []

@@ -66,7 +66,7 @@ def check_members(session: Session, records: Sequence[MemberRecord]) -> list[str
     for part in chunks(records):
         owners = dict(session.execute(
             select(Member.id_number, Member.code)
-            .where(Member.id_number.in_([r.id_number for r in part]))).tuples().all())
+            .where(Member.id_number.in_([r.id_number for r in part]))).all())
         errors.extend(
             f"member {r.code}: 公民身份号码 {mask(r.id_number)} already belongs to member "
             f"{owners[r.id_number]} in the database"
@@ -108,7 +108,7 @@ def member_info(session: Session, code: str, full: bool = False) -> dict[str, An
                           .where(Member.code == code)).first()
     if row is None:
         raise UnknownMemberError(code)
-    member, branch = row.tuple()
+    member, branch = row
     return {
         "code": member.code, "name": member.name, "gender": member.gender,
         "ethnicity": member.ethnicity, "birth_date": member.birth_date.isoformat(),

@@ -155,7 +155,7 @@ def _insert_new(session: Session, rows: dict[str, _Row]) -> None:
                   for r in batch]
         ids = session.execute(insert(Org).returning(Org.code, Org.id,
                                                     sort_by_parameter_order=True), params)
-        by_code = dict(ids.tuples().all())
+        by_code = dict(ids.all())
         for r in batch:
             r.id = by_code[r.code]
 
