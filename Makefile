@@ -21,6 +21,7 @@ install: system-deps $(STAMP)
 ## make run: install, migrate var/zhuanjie.db, load the demo data once, serve on :5000
 run: install
 	$(BIN)/zhuanjie db upgrade
+	$(BIN)/zhuanjie demo load
 	$(BIN)/zhuanjie serve --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite (PostgreSQL variants when ZHUANJIE_TEST_PG_URL is set)

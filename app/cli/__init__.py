@@ -26,9 +26,22 @@ def cli(ctx: click.Context) -> None:
 
 
 def _register() -> None:
-    from app.cli import calendar_cmd, cases_cmd, db_cmd, engine_cmd, ops_cmd, serve_cmd
+    from app.cli import (
+        calendar_cmd,
+        cases_cmd,
+        db_cmd,
+        demo_cmd,
+        engine_cmd,
+        members_cmd,
+        ops_cmd,
+        orgs_cmd,
+        route_cmd,
+        serve_cmd,
+        users_cmd,
+    )
 
-    for module in (db_cmd, serve_cmd, calendar_cmd, engine_cmd, ops_cmd, cases_cmd):
+    for module in (db_cmd, serve_cmd, orgs_cmd, members_cmd, users_cmd, route_cmd, demo_cmd,
+                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd):
         module.register(cli)
 
 

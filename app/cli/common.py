@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 from sqlalchemy import Engine
@@ -113,3 +113,25 @@ def refusals(fn: Any) -> Any:
             raise CliError(str(exc)) from exc
 
     return wrapper
+
+
+def refuse_errors(summary: str, errors: list[str]) -> NoReturn:
+    """Refuse with every problem on its own line of stderr, then *summary* (exit 2).
+    A single problem is the summary itself: one line."""
+    if len(errors) > 1:
+        for error in errors:
+            echo_err(f"  {error}")
+    raise CliError(summary)
+
+
+def text_table(rows: list[list[str]]) -> list[str]:
+    """Rows as lines of left-aligned columns (wide characters counted as two)."""
+    import unicodedata
+
+    def width(text: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+    widths = [max(width(row[i]) for row in rows) for i in range(len(rows[0]))] if rows else []
+    return ["  ".join(cell + " " * (w - width(cell)) for cell, w in zip(row, widths,
+                                                                       strict=True)).rstrip()
+            for row in rows]

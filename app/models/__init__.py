@@ -20,12 +20,13 @@ from app.models.case import (
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.letter import LetterSerial
 from app.models.member import Member
+from app.models.member_import import MemberImportRow
 from app.models.org import Org
 from app.models.user import User, UserRole
 
 __all__ = [
-    "ArchiveItem", "Letter", "MemberMove", "Notification", "OrgLock", "OrgMove", "TransferCase",
-    "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay", "CalendarDay",
-    "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident", "Instance",
-    "LetterSerial", "Member", "Org", "Timer", "User", "UserRole",
+    "ArchiveItem", "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay",
+    "CalendarDay", "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident",
+    "Instance", "Letter", "LetterSerial", "Member", "MemberImportRow", "MemberMove",
+    "Notification", "Org", "OrgLock", "OrgMove", "Timer", "TransferCase", "User", "UserRole",
 ]

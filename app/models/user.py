@@ -8,8 +8,9 @@ from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.db import Base, UtcDateTime
+from app.org.roles import ROLES
 
-ROLES = ("branch_secretary", "operator", "manager", "policy_staff", "admin")
+__all__ = ["ROLES", "User", "UserRole"]
 
 
 class User(Base):

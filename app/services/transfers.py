@@ -25,9 +25,9 @@ from app.models.user import User
 from app.org.facts import RouteError
 from app.org.tree import OrgError
 from app.services.actors import active_user
+from app.services.directory import DbDirectory
 from app.services.transfer_checks import check_letter, check_registration, locked_by
 from handlers.routing import build_route
-from app.services.directory import DbDirectory
 
 
 @dataclass

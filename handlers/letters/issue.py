@@ -17,8 +17,14 @@ from sqlalchemy import select
 from app.models.case import Letter
 from app.services.letters import LetterDestination, allocate_serial, letter_data_for_member
 from handlers import HandlerContext, register
-from handlers.context import HandlerError, case_of, local_today, org_by_code, parse_day
-from handlers.context import start_of_day
+from handlers.context import (
+    HandlerError,
+    case_of,
+    local_today,
+    org_by_code,
+    parse_day,
+    start_of_day,
+)
 
 
 def add_months(day: date, months: int) -> date:

@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from tools.bpmnbuild.dsl import CallActivity, Flow, Lane, Process, ServiceTask, Start, UserTask
-from tools.procedures.common import APPROVERS, ARCHIVE, RECEIVER, TARGET_BRANCH, approval, close
-from tools.procedures.common import reminder, title
+from tools.procedures.common import (
+    APPROVERS,
+    ARCHIVE,
+    RECEIVER,
+    TARGET_BRANCH,
+    approval,
+    close,
+    reminder,
+    title,
+)
 
 REGISTRAR = Lane("initiator", "登记介绍信的党组织")
 

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tools.bpmnbuild.dsl import Boundary, End, Exclusive, Flow, Process, ServiceTask, Start, UserTask
+from tools.bpmnbuild.dsl import (
+    Boundary,
+    End,
+    Exclusive,
+    Flow,
+    Process,
+    ServiceTask,
+    Start,
+    UserTask,
+)
 from tools.procedures.common import TARGET_BRANCH, reminder, title
 
 

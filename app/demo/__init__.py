@@ -1,0 +1,1 @@
+"""Demo data: ``hunan_demo.yaml``, written by :mod:`app.demo.generate`."""
