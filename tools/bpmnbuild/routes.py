@@ -120,22 +120,35 @@ class Router:
         return self.inc[node_id] > 1 and self.out[node_id] <= 1
 
     # -- forward flows: right side out, left side in -------------------------------------
-    def _vertex(self, flow: Flow) -> Route | None:
-        """A split leaves by its top/bottom vertex toward a target in another band, a join
-        is entered by its top/bottom vertex: one bend, as modelers draw gateways."""
+    def _split_exit(self, flow: Flow) -> Route | None:
+        """A split gateway leaves by its top/bottom vertex toward a target that is not
+        straight ahead (so that only one flow leaves its right vertex): one bend where the
+        way is clear, else along the strip on that side and down a gap."""
         g, u, v = self.grid, flow.source, flow.target
         cu, cv, bu, bv = g.col[u], g.col[v], g.band[u], g.band[v]
-        down = bv > bu
-        if bu == bv:
+        if not self._gateway(u, split=True):
             return None
-        side = "bottom" if down else "top"
-        if (self._gateway(u, split=True) and (u, side) not in self.used
-                and self._free_between(cu, bu, bv) and self._free(bv, cu, cv - 1)):
-            corner = (X("cx", u), Y("cy", v))
-            return Route(flow, [(X("cx", u), Y(side, u)), corner, (X("left", v), Y("cy", v))],
-                         "entry", u)
-        side = "top" if down else "bottom"
-        if (self._gateway(v, split=False) and (v, side) not in self.used
+        sides = ["bottom", "top"] if bv >= bu else ["top"]
+        side = next((s for s in sides if (u, s) not in self.used), None)
+        if side is None:
+            return None
+        out = (X("cx", u), Y(side, u))
+        end = (X("left", v), Y("cy", v))
+        toward = (side == "bottom") == (bv > bu)
+        if bu != bv and toward and self._free_between(cu, bu, bv) and self._free(bv, cu, cv - 1):
+            return Route(flow, [out, (X("cx", u), Y("cy", v)), end], "entry", u)
+        strip = Y("below" if side == "bottom" else "above", bu, key=f"flow:{flow.flow_id}")
+        gap = X("gap", cv, key=self._dst(flow))
+        return Route(flow, [out, (X("cx", u), strip), (gap, strip), (gap, Y("cy", v)), end],
+                     "entry", u)
+
+    def _join_entry(self, flow: Flow) -> Route | None:
+        """A join gateway is entered by its top/bottom vertex from a source in another band
+        when the way is clear: one bend, as modelers draw gateways."""
+        g, u, v = self.grid, flow.source, flow.target
+        cu, cv, bu, bv = g.col[u], g.col[v], g.band[u], g.band[v]
+        side = "top" if bv > bu else "bottom"
+        if (bu != bv and self._gateway(v, split=False) and (v, side) not in self.used
                 and self._free(bu, cu + 1, cv) and self._free_between(cv, bu, bv)):
             corner = (X("cx", v), Y("cy", u))
             return Route(flow, [(X("right", u), Y("cy", u)), corner, (X("cx", v), Y(side, v))],
@@ -148,7 +161,7 @@ class Router:
         start, end = (X("right", u), Y("cy", u)), (X("left", v), Y("cy", v))
         if bu == bv and self._free(bu, cu + 1, cv - 1):
             return Route(flow, [start, end], "entry", u)
-        vertex = self._vertex(flow)
+        vertex = self._split_exit(flow) or self._join_entry(flow)
         if vertex is not None:
             return vertex
         src_gap, dst_gap = X("gap", cu + 1, key=self._src(flow)), X("gap", cv, key=self._dst(flow))
