@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench install system-deps clean-venv
+.PHONY: run test lint bench install system-deps node-deps diagrams clean-venv
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +16,21 @@ $(STAMP): pyproject.toml
 system-deps:
 	@scripts/install-system-deps.sh
 
-install: system-deps $(STAMP)
+## node-deps: bpmn-js under node_modules/ (npm ci from package-lock.json), for the diagram
+## viewer and `python -m tools.bpmnbuild.preview`; the test suite does not need it
+NODE_STAMP := node_modules/.installed-stamp
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "warning: npm not found; bpmn-js (node_modules/) is not installed" >&2; fi
+
+node-deps: $(NODE_STAMP)
+
+install: system-deps $(STAMP) node-deps
+
+## make diagrams: compile the procedure definitions of tools/procedures/ into bpmn/
+diagrams: install
+	$(BIN)/python -m tools.bpmnbuild
 
 ## make run: install, migrate var/zhuanjie.db, load the demo data once, serve on :5000
 run: install
