@@ -33,7 +33,23 @@ FORBIDDEN_CALLS = frozenset({
     "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "globals", "locals",
     "vars", "input", "breakpoint", "__import__", "memoryview", "type", "object", "super",
 })
-_PLACEHOLDER_INSTANT = "2026-01-05T00:00:00+08:00"
+
+
+class _AnyInstant(str):
+    """What a dry run gives for task data: a plausible instant, also when indexed
+    (``letter['due_at']``), so that expressions over data that exists only at run time
+    can be checked for everything else."""
+
+    __slots__ = ()
+
+    def __getitem__(self, key: object) -> _AnyInstant:  # type: ignore[override]
+        return self
+
+    def get(self, key: object, default: object = None) -> _AnyInstant:
+        return self
+
+
+_PLACEHOLDER_INSTANT = _AnyInstant("2026-01-05T00:00:00+08:00")
 
 
 @dataclass
