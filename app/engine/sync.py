@@ -151,7 +151,8 @@ def sync_timers(run: Run, wf: Any) -> None:
     for guid, (task, due) in waiting.items():
         if guid in rows:
             continue
-        basis = run.deadline_bases.get(task._get_internal_data("event_value") or "")
+        value = task._get_internal_data("event_value")
+        basis = run.deadline_bases.get(value) if isinstance(value, str) else None
         existing = run.session.scalar(select(Timer).where(Timer.task_guid == guid))
         if existing is not None:
             existing.status, existing.due_at, existing.fired_at = "waiting", due, None

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
-from tests.org_factories import WORKED_EXAMPLES, invoke, route_args, snapshot
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -17,6 +16,7 @@ from app.org import TreeFile, compute_route, county, read_tree
 from app.org.idnumber import id_number_error
 from app.org.roles import ROLES
 from app.services.users import authenticate
+from tests.org_factories import WORKED_EXAMPLES, invoke, route_args, snapshot
 
 DEMO = str(generate.OUT)
 

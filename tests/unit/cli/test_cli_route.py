@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.org_factories import ROUTE_KEYS, ROUTING_TREE, WORKED_EXAMPLES, invoke, route_args
 
 EXAMPLE_IDS = [f"{k}-{'-'.join(p.values())}-{pol}" for k, p, pol, _ in WORKED_EXAMPLES]

@@ -6,10 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.org_factories import ROUTING_TREE
 
 from app.org import TreeFileError, parse_tree, read_tree
 from app.org.idnumber import check_digit, id_number_error, make_id_number, mask
+from tests.org_factories import ROUTING_TREE
 
 HEAD = "orgs:\n  - {code: HN, name: 省委组织部, kind: province_dept, children: [%s]}\n"
 ID = make_id_number("430104", date(1990, 5, 17), 123)

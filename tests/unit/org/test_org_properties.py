@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.org_factories import branches, org_trees, tree_to_yaml
 
 from app.org import (
     POLICIES,
@@ -20,6 +19,7 @@ from app.org import (
     up,
 )
 from app.org.tree import CHILD_KINDS, SYSTEM
+from tests.org_factories import branches, org_trees, tree_to_yaml
 
 policies = st.sampled_from(POLICIES)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.org_factories import ROUTE_KEYS, ROUTING_TREE, WORKED_EXAMPLES
 
 from app.org import (
     MemoryDirectory,
@@ -22,6 +21,7 @@ from app.org import (
     unit,
     up,
 )
+from tests.org_factories import ROUTE_KEYS, ROUTING_TREE, WORKED_EXAMPLES
 
 
 @pytest.fixture(scope="module")

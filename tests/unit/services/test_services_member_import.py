@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.org_factories import ROUTING_TREE, invoke, snapshot
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
@@ -18,6 +17,7 @@ from app.org import read_tree
 from app.org.idnumber import make_id_number
 from app.services.member_import import COLUMNS
 from app.services.orgs import load_tree
+from tests.org_factories import ROUTING_TREE, invoke, snapshot
 
 HEADER = list(COLUMNS)
 

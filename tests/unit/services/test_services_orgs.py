@@ -5,6 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session
+
+from app.models import Org
+from app.org import POLICIES, MemoryDirectory, OrgError, read_tree, route_intra
+from app.services.directory import DbDirectory, path_ids
+from app.services.orgs import load_tree, org_info
 from tests.org_factories import (
     ROUTING_TREE,
     branches,
@@ -13,13 +20,6 @@ from tests.org_factories import (
     snapshot,
     tree_to_yaml,
 )
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
-
-from app.models import Org
-from app.org import POLICIES, MemoryDirectory, OrgError, read_tree, route_intra
-from app.services.directory import DbDirectory, path_ids
-from app.services.orgs import load_tree, org_info
 
 
 def _load(engine: Engine, path: str | Path) -> None:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 import pytest
 from argon2 import PasswordHasher
-from tests.org_factories import ROUTING_TREE, invoke
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
@@ -22,6 +21,7 @@ from app.services.users import (
     list_users,
     set_password,
 )
+from tests.org_factories import ROUTING_TREE, invoke
 
 SECRET = "correct horse battery"
 
