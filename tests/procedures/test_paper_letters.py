@@ -112,6 +112,6 @@ def test_art10_in_expired_letter_is_refused(world: World) -> None:
 
 
 def test_art10_in_entry_must_be_nationwide(world: World) -> None:
-    with pytest.raises(NotAllowed, match="Art. 10"):
+    with pytest.raises(NotAllowed, match=r"Art\. 10"):
         world.start("2026-03-02T09:00", "op-CS-YL-P1", kind="in",
                     target_branch="CS-YL-P2-B1", registration=dict(REGISTRATION), letter={})

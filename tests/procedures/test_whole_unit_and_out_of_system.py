@@ -20,10 +20,10 @@ def test_art6_whole_unit_moves_the_subtree_and_locks_it_meanwhile(world: World) 
     case = world.start("2026-03-02T09:00", "op-CS-YL-P1", kind="whole-unit",
                        unit="CS-YL-P1-V", new_parent="CS-YL-P2", letter={})
     assert world.show(case)["route"]["handler"] == "CS-YL"
-    with pytest.raises(NotAllowed, match="Art. 6"):
+    with pytest.raises(NotAllowed, match=r"Art\. 6"):
         world.start("2026-03-02T10:00", "sec-CS-YL-P1-V-B1", kind="intra", member="M-V",
                     target_branch="CS-YH-P1-B1")
-    with pytest.raises(NotAllowed, match="Art. 6"):
+    with pytest.raises(NotAllowed, match=r"Art\. 6"):
         world.start("2026-03-02T10:00", "sec-CS-YH-P1-B1", kind="intra", member="M-YH",
                     target_branch="CS-YL-P1-V-B1")
     world.do(case, "agree", "op-CS-YL-P2", "2026-03-03T10:00", {"decision": "agree"})
