@@ -32,6 +32,7 @@ def _register() -> None:
         db_cmd,
         demo_cmd,
         engine_cmd,
+        letters_cmd,
         members_cmd,
         ops_cmd,
         orgs_cmd,
@@ -41,7 +42,7 @@ def _register() -> None:
     )
 
     for module in (db_cmd, serve_cmd, orgs_cmd, members_cmd, users_cmd, route_cmd, demo_cmd,
-                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd):
+                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd, letters_cmd):
         module.register(cli)
 
 

@@ -115,3 +115,27 @@ def test_art10_in_entry_must_be_nationwide(world: World) -> None:
     with pytest.raises(NotAllowed, match=r"Art\. 10"):
         world.start("2026-03-02T09:00", "op-CS-YL-P1", kind="in",
                     target_branch="CS-YL-P2-B1", registration=dict(REGISTRATION), letter={})
+
+
+def test_art10_the_issued_letter_prints_as_html_and_a_pdf_that_renders(world: World,
+                                                                      tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    from app.services import letter_prints
+
+    case = start_out(world)
+    letter = letter_of(world, case)
+    with session_scope(world.engine) as s:
+        html = letter_prints.print_letter(s, letter.id, "html")
+        pdf = letter_prints.print_letter(s, letter.id, "pdf")
+        form = letter_prints.print_member_form(s, letter.id, "html")
+    assert "存根" in html and "回执" in html and "〔2026〕第 1 号" in html and "叁拾" in html
+    assert "党员基本信息采集表" in form
+    assert pdf[:4] == b"%PDF"
+    assert shutil.which("pdftotext"), "pdftotext missing: make install installs poppler-utils"
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "中共广州市天河区委组织部" in text and "党员组织关系介绍信" in text.replace(" ", "")
