@@ -32,10 +32,12 @@ install: system-deps $(STAMP) node-deps
 diagrams: install
 	$(BIN)/python -m tools.bpmnbuild
 
-## make run: install, migrate var/zhuanjie.db, load the demo data once, serve on :5000
+## make run: install, migrate var/zhuanjie.db, load the demo data once, deploy bpmn/
+## (unchanged diagrams are not new versions), serve on :5000 with the timer sweep
 run: install
 	$(BIN)/zhuanjie db upgrade
 	$(BIN)/zhuanjie demo load
+	$(BIN)/zhuanjie deploy --as system:make-run --note "bpmn/ at start-up"
 	$(BIN)/zhuanjie serve --host 127.0.0.1 --port 5000
 
 ## make test: the whole suite (PostgreSQL variants when ZHUANJIE_TEST_PG_URL is set)
