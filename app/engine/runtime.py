@@ -103,7 +103,7 @@ def load(run: Run, instance_id: int) -> tuple[Instance, BpmnWorkflow]:
         raise NotFound(f"instance {instance_id} does not exist")
     dep = run.session.get(Deployment, row.deployment_id)
     assert dep is not None
-    spec, subs = cached_specs(dep.id, dep.spec_json)
+    spec, subs = cached_specs(dep.content_hash, dep.spec_json)
     wf = load_state(row.state, spec, subs)
     wf.script_engine = run.script_engine()
     run.instance_id = row.id
@@ -122,7 +122,7 @@ def start(session: Session, config: EngineConfig, clock: Clock, process_id: str,
     if dep is None:
         raise NotFound(f"process {process_id!r} is not deployed")
     run = Run(session=session, clock=clock, actor=actor, config=config)
-    spec, subs = cached_specs(dep.id, dep.spec_json)
+    spec, subs = cached_specs(dep.content_hash, dep.spec_json)
     wf = BpmnWorkflow(spec, subs, script_engine=run.script_engine())
     wf.task_tree.data.update(json.loads(json.dumps(data)))
     row = Instance(deployment_id=dep.id, process_id=process_id, status="running", state="{}",

@@ -80,20 +80,24 @@ def load_specs(spec_json: str) -> tuple[Any, dict[str, Any]]:
     return spec, subs
 
 
-_cache: OrderedDict[int, tuple[Any, dict[str, Any]]] = OrderedDict()
+_cache: OrderedDict[str, tuple[Any, dict[str, Any]]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def cached_specs(deployment_id: int, spec_json: str) -> tuple[Any, dict[str, Any]]:
-    """The restored specs of a deployment, restored once per process (LRU)."""
+def cached_specs(content_hash: str, spec_json: str) -> tuple[Any, dict[str, Any]]:
+    """The restored specs of a deployment, restored once per process (LRU).
+
+    Keyed by the deployment's content hash, not its id: ids repeat across databases (one
+    process may serve several in tests), the content hash names the spec itself.
+    """
     with _cache_lock:
-        hit = _cache.get(deployment_id)
+        hit = _cache.get(content_hash)
         if hit is not None:
-            _cache.move_to_end(deployment_id)
+            _cache.move_to_end(content_hash)
             return hit
     specs = load_specs(spec_json)
     with _cache_lock:
-        _cache[deployment_id] = specs
+        _cache[content_hash] = specs
         while len(_cache) > SPEC_CACHE_SIZE:
             _cache.popitem(last=False)
     return specs

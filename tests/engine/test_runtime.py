@@ -42,7 +42,7 @@ def test_state_round_trip_is_stable(deployed, settings) -> None:
     with session_scope(deployed) as s:
         row = s.get(Instance, iid)
         dep = s.get(Deployment, row.deployment_id)
-        spec, subs = cached_specs(dep.id, dep.spec_json)
+        spec, subs = cached_specs(dep.content_hash, dep.spec_json)
         again = dump_state(load_state(row.state, spec, subs))
         assert json.loads(again) == json.loads(row.state)
         assert "spec" not in json.loads(row.state) and row.state_schema == 1
@@ -84,7 +84,7 @@ def test_sequential_multi_instance_over_a_runtime_list(deployed, settings) -> No
     with session_scope(deployed) as s:
         row = s.get(Instance, iid)
         dep = s.get(Deployment, row.deployment_id)
-        wf = load_state(row.state, *cached_specs(dep.id, dep.spec_json))
+        wf = load_state(row.state, *cached_specs(dep.content_hash, dep.spec_json))
         assert wf.data["approved"] == ["A", "B", "A"]
 
 
