@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -139,7 +140,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, Any]], Callable[[], None
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # Sheets written by other tools often lack styles; that says nothing of the data.
+            warnings.filterwarnings("ignore", message="Workbook contains no default style")
+            book = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError) as exc:
         raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
     sheet = book.worksheets[0]
