@@ -295,9 +295,21 @@ class _Importer:
 def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATCH,
                    today: date | None = None, now: datetime | None = None) -> ImportReport:
     """Validate and insert every row; the caller commits only when ``report.rejected`` is
-    0 (the session is rolled back here otherwise). Never updates nor deletes a member."""
+    0 (the session is rolled back here otherwise). Never updates nor deletes a member.
+    The caller closes the report."""
     report = ImportReport()
-    importer = _Importer(session, report, now or datetime.now(UTC))
+    try:
+        _run(session, rows, batch_size, today, _Importer(session, report,
+                                                         now or datetime.now(UTC)))
+    except BaseException:
+        report.close()
+        raise
+    return report
+
+
+def _run(session: Session, rows: Iterable[Row], batch_size: int, today: date | None,
+         importer: _Importer) -> None:
+    report = importer.report
     batch: list[Parsed] = []
     for number, raw in rows:
         report.rows += 1
@@ -315,4 +327,3 @@ def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATC
         report.imported = 0
     else:
         importer.finish()
-    return report
