@@ -4,6 +4,7 @@ respect the parent-kind table of ROUTING.md §1, and their YAML form (§2)."""
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,7 +21,8 @@ from app.org.tree import (
     OrgNode,
 )
 
-ROUTING_TREE = "tests/data/routing_tree.yaml"
+#: The example tree of ROUTING.md §2, copied verbatim.
+ROUTING_TREE = str(Path(__file__).resolve().parent / "data" / "routing_tree.yaml")
 
 
 def _grow(pick_index: Any, pick_bool: Any, size: int) -> list[OrgNode]:

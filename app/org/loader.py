@@ -29,6 +29,7 @@ from app.org.tree import (
     OrgNode,
     may_parent,
 )
+from app.org.yamlstream import load_plain
 
 TOP_KEYS = ("orgs", "members", "users")
 NODE_KEYS = frozenset({"code", "name", "kind", "nationwide", "approves_members", "children"})
@@ -287,9 +288,8 @@ def _load_yaml(text: str | bytes) -> object:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise ValueError(f"the file is not UTF-8 (byte {exc.start})") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.load(text, Loader=loader)  # a safe loader: plain data only
+        return load_plain(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

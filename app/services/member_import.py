@@ -14,13 +14,14 @@ import json
 import re
 import tempfile
 import uuid
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from app.models import Member, MemberImportRow, Org
@@ -37,6 +38,7 @@ COLUMNS: dict[str, str] = {
 }
 OPTIONAL_COLUMNS = frozenset({"联系电话"})
 BATCH = 1000
+ANALYZE_FIRST = 5000  # staged rows before the first statistics refresh, then ×10
 _TEXT_FIELDS = frozenset({"code", "branch", "phone"})
 
 Row = tuple[int, dict[str, object]]
@@ -138,7 +140,10 @@ def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, Any]], Callable[[], None
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            # Sheets written by other tools often lack styles; that says nothing of the data.
+            warnings.filterwarnings("ignore", message="Workbook contains no default style")
+            book = load_workbook(path, read_only=True, data_only=True)
     except (BadZipFile, KeyError, ValueError) as exc:
         raise SheetError(f"{path.name} is not a readable .xlsx workbook ({exc})") from None
     sheet = book.worksheets[0]
@@ -204,6 +209,19 @@ class _Importer:
     def __init__(self, session: Session, report: ImportReport, now: datetime) -> None:
         self.session, self.report, self.now = session, report, now
         self.import_id = uuid.uuid4().hex
+        self.staged = 0
+        self.next_analyze = ANALYZE_FIRST
+
+    def _refresh_statistics(self) -> None:
+        """PostgreSQL plans the duplicate lookups from table statistics, which know nothing
+        of the rows this transaction inserted: without a fresh ANALYZE the growing tables
+        are scanned instead of searched by index. ANALYZE counts our own new rows."""
+        if self.staged < self.next_analyze:
+            return
+        self.next_analyze *= 10
+        if self.session.get_bind().dialect.name == "postgresql":
+            self.session.execute(text("ANALYZE member_import_row"))
+            self.session.execute(text("ANALYZE member"))
 
     def _known(self, batch: list[tuple[int, MemberRecord]]) -> dict[str, dict[str, Any]]:
         """What the database already knows about the batch's branches, codes and numbers."""
@@ -262,9 +280,11 @@ class _Importer:
             self.session.execute(insert(MemberImportRow), [
                 {"import_id": self.import_id, "row_no": number, "code": record.code,
                  "id_number": record.id_number} for number, record in valid])
+            self.staged += len(valid)
         if accepted and not self.report.rejected:
             self.session.execute(insert(Member), accepted)
             self.report.imported += len(accepted)
+        self._refresh_statistics()
 
     def finish(self) -> None:
         """Empty the staging rows of this import."""
@@ -275,9 +295,21 @@ class _Importer:
 def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATCH,
                    today: date | None = None, now: datetime | None = None) -> ImportReport:
     """Validate and insert every row; the caller commits only when ``report.rejected`` is
-    0 (the session is rolled back here otherwise). Never updates nor deletes a member."""
+    0 (the session is rolled back here otherwise). Never updates nor deletes a member.
+    The caller closes the report."""
     report = ImportReport()
-    importer = _Importer(session, report, now or datetime.now(UTC))
+    try:
+        _run(session, rows, batch_size, today, _Importer(session, report,
+                                                         now or datetime.now(UTC)))
+    except BaseException:
+        report.close()
+        raise
+    return report
+
+
+def _run(session: Session, rows: Iterable[Row], batch_size: int, today: date | None,
+         importer: _Importer) -> None:
+    report = importer.report
     batch: list[Parsed] = []
     for number, raw in rows:
         report.rows += 1
@@ -295,4 +327,3 @@ def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATC
         report.imported = 0
     else:
         importer.finish()
-    return report

@@ -27,9 +27,10 @@ from app.org.loader import TreeFile, TreeFileError
 from app.org.roles import role_error
 from app.org.tree import BRANCH, COUNTY_DEPT, DEPARTMENTS, KIND_NAMES, SYSTEM, may_parent
 from app.services.directory import DbDirectory
-from app.services.members import MemberCounts, check_members, write_members
+from app.services.members import MemberCounts, check_members, chunks, write_members
 
 KEPT_SHOWN = 20
+WRITE_CHUNK = 5000  # rows per INSERT/UPDATE round trip: bounds the parameter lists
 
 
 @dataclass(slots=True)
@@ -148,16 +149,17 @@ def _insert_new(session: Session, rows: dict[str, _Row]) -> None:
         if row.id is None:
             levels[row.depth].append(row)
     for depth in sorted(levels):
-        batch = levels[depth]
-        params = [{"code": r.code, "name": r.name, "kind": r.kind, "nationwide": r.nationwide,
-                   "approves_members": r.approves_members, "path": "/", "depth": r.depth,
-                   "parent_id": rows[r.parent_code].id if r.parent_code else None}
-                  for r in batch]
-        ids = session.execute(insert(Org).returning(Org.code, Org.id,
-                                                    sort_by_parameter_order=True), params)
-        by_code = dict(ids.all())
-        for r in batch:
-            r.id = by_code[r.code]
+        for batch in chunks(levels[depth], WRITE_CHUNK):
+            params = [{"code": r.code, "name": r.name, "kind": r.kind,
+                       "nationwide": r.nationwide, "approves_members": r.approves_members,
+                       "path": "/", "depth": r.depth,
+                       "parent_id": rows[r.parent_code].id if r.parent_code else None}
+                      for r in batch]
+            ids = session.execute(insert(Org).returning(Org.code, Org.id,
+                                                        sort_by_parameter_order=True), params)
+            by_code = dict(ids.all())
+            for r in batch:
+                r.id = by_code[r.code]
 
 
 def _write_paths(session: Session, rows: dict[str, _Row]) -> tuple[int, int]:
@@ -167,12 +169,12 @@ def _write_paths(session: Session, rows: dict[str, _Row]) -> tuple[int, int]:
         row.path = (parent.path if parent else "/") + f"{row.id}/"
         row.depth = parent.depth + 1 if parent else 0
     changes = [r for r in rows.values() if _fields(r) != r.old]
-    if changes:
+    for batch in chunks(changes, WRITE_CHUNK):
         session.execute(update(Org), [
             {"id": r.id, "name": r.name, "kind": r.kind, "nationwide": r.nationwide,
              "approves_members": r.approves_members, "path": r.path, "depth": r.depth,
              "parent_id": rows[r.parent_code].id if r.parent_code else None}
-            for r in changes])
+            for r in batch])
     old_in_file = [r for r in rows.values() if r.in_file and r.old]
     updated = sum(1 for r in old_in_file if _fields(r) != r.old)
     return updated, len(old_in_file) - updated

@@ -178,3 +178,27 @@ def test_id_number_helpers() -> None:
     assert ID[:6] == "430104" and id_number_error(ID) is None
     with pytest.raises(ValueError):
         make_id_number("43", date(1990, 1, 1), 1)
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("orgs:\n  - {code: HN, name: a, name: b, kind: province_dept}\n", "duplicate key 'name'"),
+    ("orgs:\n  - &x {code: HN, name: a, kind: province_dept}\n  - *x\n",
+     "anchors and aliases are not supported"),
+    ("orgs: !!python/object:os.system x\n", "unsupported tag"),
+    ("orgs: []\n---\norgs: []\n", "expected a single document"),
+])
+def test_yaml_beyond_plain_data_is_refused(text: str, fragment: str) -> None:
+    (error,) = _errors(text)
+    assert error.startswith("malformed YAML at line") and fragment in error
+
+
+def test_streamed_yaml_equals_pyyaml() -> None:
+    import yaml
+
+    from app.demo.generate import OUT
+    from app.org.yamlstream import load_plain
+
+    for text in (Path(ROUTING_TREE).read_text(encoding="utf-8"),
+                 OUT.read_text(encoding="utf-8"),
+                 "a: [1, 1.5, true, null, 2020-01-02, '0012', 0x1f]\nb: {c: ~}\n", ""):
+        assert load_plain(text) == yaml.safe_load(text)

@@ -166,6 +166,11 @@ def test_unreadable_sheets(tree_db: Engine, tmp_path: Path) -> None:
     (tmp_path / "bad.xlsx").write_text("x", encoding="utf-8")
     assert "not a readable .xlsx" in invoke(["members", "import",
                                               str(tmp_path / "bad.xlsx")]).stderr
+    mixed = _csv(tmp_path / "mixed.csv", [_row(n) for n in range(2, 5)])
+    with mixed.open("ab") as fh:
+        fh.write(",".join(str(v) for v in _row(5).values()).encode("gbk") + b"\r\n")
+    result = invoke(["members", "import", str(mixed), "--batch-size", "2"])
+    assert result.exit_code == 2 and "--encoding gb18030" in result.stderr
     (tmp_path / "empty.csv").write_text("", encoding="utf-8")
     assert "is empty" in invoke(["members", "import", str(tmp_path / "empty.csv")]).stderr
     assert _count(tree_db) == 1

@@ -119,6 +119,15 @@ def test_reload_refuses_a_kind_change_under_kept_children(engine: Engine, cli_en
      "[{code: HN, name: x, kind: branch}]}\n", "HN: duplicate code"),
     ("orgs:\n  - {code: HN, kind: province_dept}\n", "HN: name is missing"),
     ("orgs: [\n", "malformed YAML"),
+    ("orgs:\n  - {code: HN, name: x, kind: province_dept, children: "
+     "[{code: B, name: b, kind: branch}]}\nmembers:\n  - {code: M1, name: 张三, gender: 男, "
+     "ethnicity: 汉族, birth_date: 1990-01-01, id_number: '430104199001011231', "
+     "category: full, branch: B, joined_on: 2015-01-01, dues_paid_until: 2025-01}\n",
+     "member M1: 公民身份号码 4301**********1231 has a wrong check digit"),
+    ("orgs:\n  - {code: HN, name: x, kind: province_dept}\nmembers:\n  - {code: M1, "
+     "name: 张三, gender: 男, ethnicity: 汉族, birth_date: 1990-01-01, "
+     "id_number: '11010519491231002X', category: full, branch: NOPE, "
+     "joined_on: 2015-01-01, dues_paid_until: 2025-01}\n", "member M1: unknown branch 'NOPE'"),
 ])
 def test_load_refusals_leave_the_database_unchanged(engine: Engine, cli_env: str,
                                                     tmp_path: Path, text: str,
@@ -188,3 +197,22 @@ def test_org_info(engine: Engine, cli_env: str) -> None:
     assert "CS-YL 中共长沙市岳麓区委组织部" in text.stdout
     missing = invoke(["orgs", "show", "NOPE"])
     assert missing.exit_code == 2 and "unknown organisation code 'NOPE'" in missing.stderr
+
+
+def test_a_branch_with_members_keeps_its_kind(engine: Engine, cli_env: str,
+                                              tmp_path: Path) -> None:
+    text = Path(ROUTING_TREE).read_text(encoding="utf-8")
+    member = ("members:\n  - {code: M1, name: 张三, gender: 男, ethnicity: 汉族, "
+              "birth_date: 1949-12-31, id_number: '11010519491231002X', category: full, "
+              "branch: CS-YH-P1-B1, joined_on: 1970-07-01, dues_paid_until: 2025-06}\n")
+    file = tmp_path / "t.yaml"
+    file.write_text(text + member, encoding="utf-8")
+    assert invoke(["orgs", "load", str(file)]).exit_code == 0
+    before = snapshot(engine)
+    file.write_text(text.replace("{code: CS-YH-P1-B1, name: 侯家塘街道机关党支部, kind: branch}",
+                                 "{code: CS-YH-P1-B1, name: 侯家塘街道机关党总支, "
+                                 "kind: general_branch}"), encoding="utf-8")
+    result = invoke(["orgs", "load", str(file)])
+    assert result.exit_code == 2
+    assert result.stderr.strip().endswith("CS-YH-P1-B1: has member M1, so it must stay a branch")
+    assert snapshot(engine) == before
