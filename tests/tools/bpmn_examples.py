@@ -32,7 +32,7 @@ FORMS = ("decision",)
 def transfer() -> Process:
     """A transfer with most of what the vocabulary offers."""
     lanes = [Lane("branch", "党支部"), Lane("initiator", "发起党委"),
-             Lane("approvers", "审批党委"), Lane("archive", "档案审核"),
+             Lane("approving", "审批党委"), Lane("archive", "档案审核"),
              Lane("receiver", "接收党委")]
     nodes = [
         Start("start", "提出申请", "branch"),
@@ -44,15 +44,15 @@ def transfer() -> Process:
         Exclusive("initiated", "是否发起？", "initiator", default="to_refused"),
         End("refused", "不予转接", "initiator", terminate=True),
         Parallel("split", "", "initiator"),
-        UserTask("approve", "逐级审批", "approvers", assignee="level", form="decision",
+        UserTask("approve", "逐级审批", "approving", assignee="level", form="decision",
                  deadline=5, title='"审批：" + level', post_script="level_done = level",
                  multi_instance=MultiInstance("approvers", "level", output_collection="approved",
                                               output_element="level_done")),
         Boundary("remind", "超过5个工作日", "", attached_to="approve",
                  expression="deadline(working_days=5)"),
-        ServiceTask("notify", "提醒上级", "approvers", operator="test/notify",
+        ServiceTask("notify", "提醒上级", "approving", operator="test/notify",
                     params={"what": '"overdue"', "level": "level"}, result="notified"),
-        End("reminded", "已提醒", "approvers"),
+        End("reminded", "已提醒", "approving"),
         UserTask("review", "档案审核", "archive", assignee="archive_org", form="decision",
                  deadline=15),
         Exclusive("archive_ok", "档案是否有问题？", "archive", default="to_verify"),

@@ -18,6 +18,7 @@ runs along; routes of one fan-out or fan-in share a track (they meet anyway).
 from __future__ import annotations
 
 from collections import defaultdict
+from itertools import pairwise
 from dataclasses import dataclass
 
 from tools.bpmnbuild.dsl import Boundary, Exclusive, Flow, Parallel
@@ -251,7 +252,7 @@ def channel_uses(grid: Grid, routes: list[Route]) -> dict[Channel, dict[str, lis
     uses: dict[Channel, dict[str, list[tuple[float, float]]]] = defaultdict(
         lambda: defaultdict(list))
     for route in routes:
-        for (x1, y1), (x2, y2) in zip(route.points, route.points[1:], strict=False):
+        for (x1, y1), (x2, y2) in pairwise(route.points):
             if x1.kind == "gap" and x1 == x2:
                 a, b = sorted((_y_pos(grid, y1), _y_pos(grid, y2)))
                 uses[("gap", int(x1.ref))][x1.key].append((a, b))
