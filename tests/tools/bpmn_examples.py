@@ -16,6 +16,7 @@ from tools.bpmnbuild.dsl import (
     Flow,
     Lane,
     MultiInstance,
+    Node,
     Parallel,
     Process,
     ScriptTask,
@@ -29,12 +30,8 @@ OPERATORS = ("test/notify", "test/move")
 FORMS = ("decision",)
 
 
-def transfer() -> Process:
-    """A transfer with most of what the vocabulary offers."""
-    lanes = [Lane("branch", "党支部"), Lane("initiator", "发起党委"),
-             Lane("approving", "审批党委"), Lane("archive", "档案审核"),
-             Lane("receiver", "接收党委")]
-    nodes = [
+def _transfer_nodes() -> list[Node]:
+    return [
         Start("start", "提出申请", "branch"),
         UserTask("apply", "填写电子介绍信", "branch", assignee="branch_org",
                  role="branch_secretary", title='"填写介绍信：" + member_name',
@@ -68,6 +65,13 @@ def transfer() -> Process:
         CallActivity("report", "党员报到", "branch", called="report_in"),
         End("done", "转接完成", "receiver"),
     ]
+
+
+def transfer() -> Process:
+    """A transfer with most of what the vocabulary offers."""
+    lanes = [Lane("branch", "党支部"), Lane("initiator", "发起党委"),
+             Lane("approving", "审批党委"), Lane("archive", "档案审核"),
+             Lane("receiver", "接收党委")]
     flows = [
         Flow("start", "apply"), Flow("apply", "initiate"), Flow("initiate", "initiated"),
         Flow("initiated", "split", "发起", "decision == 'approve'"),
@@ -82,7 +86,8 @@ def transfer() -> Process:
         Flow("join", "receive"), Flow("receive", "land"), Flow("expire", "escalate"),
         Flow("escalate", "escalated"), Flow("land", "report"), Flow("report", "done"),
     ]
-    return Process("transfer", "组织关系转接（示例）", "党员组织关系转接", lanes, nodes, flows,
+    return Process("transfer", "组织关系转接（示例）", "党员组织关系转接", lanes,
+                   _transfer_nodes(), flows,
                    documentation="编译器测试用的示例流程。")
 
 

@@ -14,7 +14,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from tools.bpmnbuild.dsl import Boundary, Exclusive, Node, Parallel, Process
+from tools.bpmnbuild.dsl import Boundary, Node, Process
 from tools.bpmnbuild.grid import Grid, build_grid, size_of
 from tools.bpmnbuild.routes import Channel, Route, X, Y, route_all
 from tools.bpmnbuild.validate import validate
@@ -352,7 +352,3 @@ def layout(process: Process) -> Diagram:
         band += rows
     return Diagram(pool, lanes, shapes, labels.placed, edges)
 
-
-def is_gateway(node: Node) -> bool:
-    """Whether a node is drawn as a diamond."""
-    return isinstance(node, Exclusive | Parallel)

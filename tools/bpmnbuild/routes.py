@@ -18,8 +18,8 @@ runs along; routes of one fan-out or fan-in share a track (they meet anyway).
 from __future__ import annotations
 
 from collections import defaultdict
-from itertools import pairwise
 from dataclasses import dataclass
+from itertools import pairwise
 
 from tools.bpmnbuild.dsl import Boundary, Exclusive, Flow, Parallel
 from tools.bpmnbuild.grid import Grid
