@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# System packages that the paper letter (handlers/letters) needs, installed from Debian's
-# registry only when something is missing, so that `make install` is quick when all is there:
+# System packages that the paper letter (handlers/letters) and the browser tests need,
+# installed from Debian's registry only when something is missing, so that `make install` is
+# quick when all is there:
 #   fonts-noto-cjk        Noto Serif CJK SC (思源宋体), the CJK font embedded in the letter PDFs
 #   fontconfig            fc-list, with which the renderer finds that font
 #   libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0
 #                         the text layout and font subsetting libraries WeasyPrint loads
 #   poppler-utils         pdftoppm / pdftotext / pdffonts, with which the tests check the PDFs
+#   chromium              Debian's browser, driven headless by the browser tests and by
+#                         `python -m tools.bpmnbuild.preview` (never a downloaded browser build)
 # Nothing is ever downloaded from anywhere but the system's package registry.
 set -euo pipefail
 
@@ -26,6 +29,7 @@ fi
 have_lib 'libpango-1.0.so.0' || missing+=(libpango-1.0-0)
 have_lib 'libpangoft2-1.0.so.0' || missing+=(libpangoft2-1.0-0)
 have_lib 'libharfbuzz-subset.so.0' || missing+=(libharfbuzz-subset0)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
 for tool in pdftoppm pdftotext pdffonts; do
   if ! command -v "$tool" >/dev/null 2>&1; then missing+=(poppler-utils); break; fi
 done
@@ -34,7 +38,7 @@ if [ "${#missing[@]}" -eq 0 ]; then
   exit 0
 fi
 
-echo "installing system packages for the letter PDFs: ${missing[*]}"
+echo "installing system packages: ${missing[*]}"
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "error: apt-get not found; install these packages (or your system's equivalents):" \
        "${missing[*]}" >&2

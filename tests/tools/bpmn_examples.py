@@ -16,6 +16,7 @@ from tools.bpmnbuild.dsl import (
     Flow,
     Lane,
     MultiInstance,
+    Node,
     Parallel,
     Process,
     ScriptTask,
@@ -29,12 +30,8 @@ OPERATORS = ("test/notify", "test/move")
 FORMS = ("decision",)
 
 
-def transfer() -> Process:
-    """A transfer with most of what the vocabulary offers."""
-    lanes = [Lane("branch", "党支部"), Lane("initiator", "发起党委"),
-             Lane("approvers", "审批党委"), Lane("archive", "档案审核"),
-             Lane("receiver", "接收党委")]
-    nodes = [
+def _transfer_nodes() -> list[Node]:
+    return [
         Start("start", "提出申请", "branch"),
         UserTask("apply", "填写电子介绍信", "branch", assignee="branch_org",
                  role="branch_secretary", title='"填写介绍信：" + member_name',
@@ -44,15 +41,15 @@ def transfer() -> Process:
         Exclusive("initiated", "是否发起？", "initiator", default="to_refused"),
         End("refused", "不予转接", "initiator", terminate=True),
         Parallel("split", "", "initiator"),
-        UserTask("approve", "逐级审批", "approvers", assignee="level", form="decision",
+        UserTask("approve", "逐级审批", "approving", assignee="level", form="decision",
                  deadline=5, title='"审批：" + level', post_script="level_done = level",
                  multi_instance=MultiInstance("approvers", "level", output_collection="approved",
                                               output_element="level_done")),
         Boundary("remind", "超过5个工作日", "", attached_to="approve",
                  expression="deadline(working_days=5)"),
-        ServiceTask("notify", "提醒上级", "approvers", operator="test/notify",
+        ServiceTask("notify", "提醒上级", "approving", operator="test/notify",
                     params={"what": '"overdue"', "level": "level"}, result="notified"),
-        End("reminded", "已提醒", "approvers"),
+        End("reminded", "已提醒", "approving"),
         UserTask("review", "档案审核", "archive", assignee="archive_org", form="decision",
                  deadline=15),
         Exclusive("archive_ok", "档案是否有问题？", "archive", default="to_verify"),
@@ -68,6 +65,13 @@ def transfer() -> Process:
         CallActivity("report", "党员报到", "branch", called="report_in"),
         End("done", "转接完成", "receiver"),
     ]
+
+
+def transfer() -> Process:
+    """A transfer with most of what the vocabulary offers."""
+    lanes = [Lane("branch", "党支部"), Lane("initiator", "发起党委"),
+             Lane("approving", "审批党委"), Lane("archive", "档案审核"),
+             Lane("receiver", "接收党委")]
     flows = [
         Flow("start", "apply"), Flow("apply", "initiate"), Flow("initiate", "initiated"),
         Flow("initiated", "split", "发起", "decision == 'approve'"),
@@ -82,7 +86,8 @@ def transfer() -> Process:
         Flow("join", "receive"), Flow("receive", "land"), Flow("expire", "escalate"),
         Flow("escalate", "escalated"), Flow("land", "report"), Flow("report", "done"),
     ]
-    return Process("transfer", "组织关系转接（示例）", "党员组织关系转接", lanes, nodes, flows,
+    return Process("transfer", "组织关系转接（示例）", "党员组织关系转接", lanes,
+                   _transfer_nodes(), flows,
                    documentation="编译器测试用的示例流程。")
 
 

@@ -189,7 +189,7 @@ def to_element(process: Process) -> etree._Element:
     """The ``bpmn:definitions`` element of *process* (validated, laid out)."""
     validate(process)
     ids = generated_ids(process)
-    root = etree.Element(f"{{{BPMN}}}definitions", nsmap=NSMAP)  # type: ignore[arg-type]
+    root = etree.Element(f"{{{BPMN}}}definitions", nsmap=NSMAP)
     root.set("id", ids["definitions"])
     root.set("targetNamespace", TARGET_NAMESPACE)
     root.set("exporter", "zhuanjie tools.bpmnbuild")

@@ -194,18 +194,18 @@ def build_grid(process: Process) -> Grid:
     acyclic = [(u, v) for u, v in edges if (u, v) not in back]
     col = _ranks(placed, nodes, acyclic, order)
     boundaries: dict[str, list[str]] = defaultdict(list)
-    for n in process.nodes:
-        if isinstance(n, Boundary):
-            boundaries[n.attached_to].append(n.id)
+    for node in process.nodes:
+        if isinstance(node, Boundary):
+            boundaries[node.attached_to].append(node.id)
     grid = Grid(process, nodes, col, {}, [], dict(boundaries), order)
     row = _assign_rows(grid, edges, set(range(own, len(edges))))
     offset = 0
     for lane in process.lanes:
-        rows = max((row[n] + 1 for n in placed if nodes[n].lane == lane.id), default=1)
+        rows = max((row[p] + 1 for p in placed if nodes[p].lane == lane.id), default=1)
         grid.lane_rows.append((lane.id, rows))
-        for n in placed:
-            if nodes[n].lane == lane.id:
-                grid.band[n] = offset + row[n]
+        for node_id in placed:
+            if nodes[node_id].lane == lane.id:
+                grid.band[node_id] = offset + row[node_id]
         offset += rows
     for task, events in grid.boundaries.items():
         for event in events:

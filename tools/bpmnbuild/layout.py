@@ -14,7 +14,7 @@ import math
 import unicodedata
 from dataclasses import dataclass
 
-from tools.bpmnbuild.dsl import Boundary, Exclusive, Node, Parallel, Process
+from tools.bpmnbuild.dsl import Boundary, Node, Process
 from tools.bpmnbuild.grid import Grid, build_grid, size_of
 from tools.bpmnbuild.routes import Channel, Route, X, Y, route_all
 from tools.bpmnbuild.validate import validate
@@ -33,8 +33,8 @@ STRIP_MARGIN = 12  # between a strip's last track and the band's edge
 BAND_MIN = 120
 LINE_HEIGHT = 14
 LABEL_MAX_WIDTH = 90
-CORNER_DX, CORNER_DY = 16, 14  # a corner label's offset from the centre, clear of the shape
-BOUNDARY_OFFSETS = {1: (80,), 2: (80, 45), 3: (80, 50, 20)}
+CORNER_DX, CORNER_DY = 2, 6  # a corner label: beside the shape, clear of its centre line
+BOUNDARY_OFFSETS = {1: (80,), 2: (80, 40), 3: (86, 50, 14)}  # centres ≥ 36 apart
 
 
 @dataclass(frozen=True)
@@ -290,12 +290,17 @@ def _node_labels(grid: Grid, shapes: dict[str, Box], sides: _Sides, labels: _Lab
             continue
         w, h = label_size(node.name)
         box = shapes[node.id]
-        if isinstance(node, Boundary):  # left of the flow that leaves it downward
-            labels.put(node.id, Box(box.cx - 6 - w, box.bottom + 3, w, h), h)
+        if isinstance(node, Boundary):
+            # beside the flow that leaves it downward: on the left, except the rightmost
+            # of several, whose label would cross its neighbours' flows
+            siblings = grid.boundaries[node.attached_to]
+            right = len(siblings) > 1 and siblings[0] == node.id
+            x = box.cx + 6 if right else box.cx - 6 - w
+            labels.put(node.id, Box(x, box.bottom + 3, w, h), h)
             continue
         side = sides.label_side(node.id)
         x = box.cx - w // 2 if side in ("above", "below") else (
-            box.cx - CORNER_DX - w if side.endswith("left") else box.cx + CORNER_DX)
+            box.x - CORNER_DX - w if side.endswith("left") else box.right + CORNER_DX)
         if side == "below":
             y = box.bottom + 4
         elif side == "above":
@@ -347,7 +352,3 @@ def layout(process: Process) -> Diagram:
         band += rows
     return Diagram(pool, lanes, shapes, labels.placed, edges)
 
-
-def is_gateway(node: Node) -> bool:
-    """Whether a node is drawn as a diamond."""
-    return isinstance(node, Exclusive | Parallel)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import pairwise
 
 from tools.bpmnbuild.dsl import Boundary, Exclusive, Flow, Parallel
 from tools.bpmnbuild.grid import Grid
@@ -79,6 +80,7 @@ class Router:
         for f in grid.process.flows:
             if not self._is_forward(f):
                 routed[f.flow_id] = self._note(self._backward(f))
+        self.on_right = self._plan_splits(forward)
         for f in forward:
             routed[f.flow_id] = self._forward(f)
         self.routes = [routed[f.flow_id] for f in grid.process.flows]
@@ -120,16 +122,49 @@ class Router:
         return self.inc[node_id] > 1 and self.out[node_id] <= 1
 
     # -- forward flows: right side out, left side in -------------------------------------
+    def _straight(self, flow: Flow) -> bool:
+        g, u, v = self.grid, flow.source, flow.target
+        return g.band[u] == g.band[v] and self._free(g.band[u], g.col[u] + 1, g.col[v] - 1)
+
+    def _vertex_side(self, flow: Flow) -> str | None:
+        """The top/bottom vertex by which a split would send *flow*, if one is free."""
+        g, u, v = self.grid, flow.source, flow.target
+        sides = ["bottom", "top"] if g.band[v] >= g.band[u] else ["top"]
+        return next((s for s in sides if (u, s) not in self.used), None)
+
+    def _plan_splits(self, forward: list[Flow]) -> set[str]:
+        """Flows that leave a split by its right vertex although they turn: where two
+        would share a top/bottom vertex and no flow runs straight on, one of them (the
+        default flow first, whose marker must not sit on a shared segment) goes right."""
+        chosen: set[str] = set()
+        for u in dict.fromkeys(f.source for f in forward):
+            flows = [f for f in forward if f.source == u]
+            if not self._gateway(u, split=True) or any(self._straight(f) for f in flows):
+                continue
+            groups: dict[str | None, list[Flow]] = defaultdict(list)
+            for f in flows:
+                groups[self._vertex_side(f)].append(f)
+            crowded = [f for side, group in groups.items() if side and len(group) > 1
+                       for f in group]
+            if not crowded:
+                continue
+            node = self.grid.nodes[u]
+            default = node.default if isinstance(node, Exclusive) else None
+            band = self.grid.band[u]
+            pick = next((f for f in crowded if f.flow_id == default), None) or min(
+                crowded, key=lambda f: abs(self.grid.band[f.target] - band))
+            chosen.add(pick.flow_id)
+        return chosen
+
     def _split_exit(self, flow: Flow) -> Route | None:
         """A split gateway leaves by its top/bottom vertex toward a target that is not
         straight ahead (so that only one flow leaves its right vertex): one bend where the
         way is clear, else along the strip on that side and down a gap."""
         g, u, v = self.grid, flow.source, flow.target
         cu, cv, bu, bv = g.col[u], g.col[v], g.band[u], g.band[v]
-        if not self._gateway(u, split=True):
+        if not self._gateway(u, split=True) or flow.flow_id in self.on_right:
             return None
-        sides = ["bottom", "top"] if bv >= bu else ["top"]
-        side = next((s for s in sides if (u, s) not in self.used), None)
+        side = self._vertex_side(flow)
         if side is None:
             return None
         out = (X("cx", u), Y(side, u))
@@ -251,7 +286,7 @@ def channel_uses(grid: Grid, routes: list[Route]) -> dict[Channel, dict[str, lis
     uses: dict[Channel, dict[str, list[tuple[float, float]]]] = defaultdict(
         lambda: defaultdict(list))
     for route in routes:
-        for (x1, y1), (x2, y2) in zip(route.points, route.points[1:], strict=False):
+        for (x1, y1), (x2, y2) in pairwise(route.points):
             if x1.kind == "gap" and x1 == x2:
                 a, b = sorted((_y_pos(grid, y1), _y_pos(grid, y2)))
                 uses[("gap", int(x1.ref))][x1.key].append((a, b))

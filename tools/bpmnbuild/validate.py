@@ -17,6 +17,7 @@ from tools.bpmnbuild.dsl import (
     Exclusive,
     Flow,
     Node,
+    Parallel,
     Process,
     ScriptTask,
     ServiceTask,
@@ -177,6 +178,10 @@ def _check_connected(process: Process) -> list[str]:
             problems.append(f"node {node.id} has no incoming flow")
         if not isinstance(node, End) and not sources[node.id]:
             problems.append(f"node {node.id} has no outgoing flow")
+        if sources[node.id] > 1 and not isinstance(node, Start | Exclusive | Parallel):
+            # SpiffWorkflow refuses it: only gateways (and start events) may branch
+            problems.append(f"node {node.id} has {sources[node.id]} outgoing flows; only "
+                            "gateways branch (add an exclusive or parallel gateway)")
         if attached[node.id] > MAX_BOUNDARIES:
             problems.append(f"task {node.id} has {attached[node.id]} boundary events; at most "
                             f"{MAX_BOUNDARIES} fit on its border")
