@@ -24,10 +24,10 @@ def test_writes_every_process_then_finds_them_up_to_date(tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "report_in.bpmn", "single.bpmn", "transfer.bpmn"]
     assert (tmp_path / "transfer.bpmn").read_text(encoding="utf-8") == to_xml(transfer())
-    assert "3 diagram(s), 3 written" in capsys.readouterr().out
+    assert "3 file(s) (diagrams and forms), 3 written" in capsys.readouterr().out
     assert main(["--check", "--out", str(tmp_path)], processes) == 0
     assert main(["--out", str(tmp_path)], processes) == 0
-    assert "3 diagram(s), 0 written" in capsys.readouterr().out
+    assert "3 file(s) (diagrams and forms), 0 written" in capsys.readouterr().out
 
 
 def test_check_lists_changed_and_missing_files_and_writes_nothing(

@@ -1,4 +1,4 @@
-"""Write the diagrams of tools/procedures to bpmn/, or check that they are up to date.
+"""Write the diagrams and forms of tools/procedures to bpmn/, or check they are up to date.
 
     python -m tools.bpmnbuild [--check] [--out DIR]
 
@@ -29,6 +29,15 @@ def load_processes() -> list[Process]:
     """``PROCESSES`` of the tools.procedures package."""
     module = importlib.import_module("tools.procedures")
     return list(module.PROCESSES)
+
+
+def load_forms() -> dict[str, str]:
+    """``forms/<name>.schema.json`` → JSON text of every form of tools.procedures."""
+    import json
+
+    module = importlib.import_module("tools.procedures")
+    return {f"forms/{name}.schema.json": json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+            for name, schema in getattr(module, "FORMS", {}).items()}
 
 
 def generate(processes: Sequence[Process]) -> dict[str, str]:
@@ -65,6 +74,8 @@ def main(argv: Sequence[str] | None = None, processes: Sequence[Process] | None 
     args = parser.parse_args(argv)
     try:
         files = generate(load_processes() if processes is None else processes)
+        if processes is None:
+            files.update(load_forms())
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -77,9 +88,10 @@ def main(argv: Sequence[str] | None = None, processes: Sequence[Process] | None 
         return 1 if changed else 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name in changed:
+        (args.out / name).parent.mkdir(parents=True, exist_ok=True)
         (args.out / name).write_bytes(files[name].encode("utf-8"))
         print(f"wrote {args.out / name}")
-    print(f"{len(files)} diagram(s), {len(changed)} written")
+    print(f"{len(files)} file(s) (diagrams and forms), {len(changed)} written")
     return 0
 
 

@@ -28,7 +28,8 @@ def build() -> Process:
     nodes += [
         UserTask("record_destination", "登记去向", h, assignee="route['handler']",
                  form="destination", deadline=5, title=title("登记去向"), stage="approving"),
-        ServiceTask("mark_out", "转往系统外（保留党员记录）", h,
+        ServiceTask("mark_out", "转往系统外", h,
+                    documentation="标记党员已转往系统外，永久保留党员记录",
                     operator="members/mark_out_of_system"),
     ]
     flows += [Flow("record_destination", "mark_out"), Flow("mark_out", "complete")]

@@ -25,7 +25,7 @@ def build() -> Process:
                  form="handler_decision", deadline=5, title=f"'审批整建制转接：' + {UNIT}",
                  stage="approving"),
         Exclusive("decide_decision", "审批结论", h, default="decide__yes"),
-        ServiceTask("move", "整建制转移（一并转移所属党组织和党员）", h,
+        ServiceTask("move", "整建制转移", h, documentation="一并转移所属党组织，党员保留其党支部",
                     operator="orgs/move_subtree"),
     ]
     flows: list = [
