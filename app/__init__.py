@@ -14,11 +14,14 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     from app.web import register_web
 
     settings = load_settings()
-    if overrides:
-        settings = settings.replace(**overrides)
+    setting_changes = {k: v for k, v in (overrides or {}).items() if not k.isupper()}
+    if setting_changes:
+        settings = settings.replace(**setting_changes)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.config["SETTINGS"] = settings
     app.config["SECRET_KEY"] = secret_key(settings)
     app.config["ENGINE"] = get_engine(settings.resolved_database_url)
+    extra = {k: v for k, v in (overrides or {}).items() if k.isupper()}
+    app.config.update(extra)  # Flask keys (TESTING, CLOCK …) given by tests
     register_web(app)
     return app

@@ -35,6 +35,7 @@ class Settings:
     session_lifetime_minutes: int = 60
     page_size: int = 20
     log_level: str = "INFO"
+    session_cookie_secure: bool = False
     root: str = str(PROJECT_ROOT)
 
     def path(self, value: str) -> Path:

@@ -6,6 +6,7 @@ from typing import Any
 
 from app.org.facts import up
 from app.org.routing import compute_route
+from app.services.case_orgs import link_orgs
 from app.services.directory import DbDirectory
 from handlers import HandlerContext, register
 from handlers.context import case_of
@@ -58,4 +59,5 @@ def compute(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     policy = getattr(ctx.settings, "policy", "hunan-2018")
     route = build_route(case.kind, dict(ctx.data), DbDirectory(ctx.session), policy)
     case.route = route
+    link_orgs(ctx.session, case)
     return route

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
 from app.models import Org, User, UserRole
@@ -21,10 +22,16 @@ def make_org(session: Session, code: str, kind: str = "committee", name: str | N
     return org
 
 
+PASSWORD = "test-password-1"
+_cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+_hash = _cheap.hash(PASSWORD)
+
+
 def make_user(session: Session, username: str, org: Org, *roles: str,
               active: bool = True) -> User:
-    """A user of *org* with *roles* (default: operator) and an unusable password hash."""
-    user = User(username=username, display_name=username, password_hash="!", org_id=org.id,
+    """A user of *org* with *roles* (default: operator); password :data:`PASSWORD`
+    (hashed with cheap argon2 settings, which verification reads from the hash)."""
+    user = User(username=username, display_name=username, password_hash=_hash, org_id=org.id,
                 active=active, created_at=datetime.now(UTC))
     user.roles = [UserRole(role=r) for r in (roles or ("operator",))]
     session.add(user)

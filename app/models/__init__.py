@@ -10,6 +10,7 @@ from app.models.calendar import (
 )
 from app.models.case import (
     ArchiveItem,
+    CaseOrg,
     Letter,
     MemberMove,
     Notification,
@@ -25,8 +26,30 @@ from app.models.org import Org
 from app.models.user import User, UserRole
 
 __all__ = [
-    "ArchiveItem", "AuditEvent", "AuditHead", "CalendarChange", "CalendarChangeDay",
-    "CalendarDay", "CalendarNotice", "CalendarNoticeDay", "Deployment", "HumanTask", "Incident",
-    "Instance", "Letter", "LetterSerial", "Member", "MemberImportRow", "MemberMove",
-    "Notification", "Org", "OrgLock", "OrgMove", "Timer", "TransferCase", "User", "UserRole",
+    "ArchiveItem",
+    "AuditEvent",
+    "AuditHead",
+    "CalendarChange",
+    "CalendarChangeDay",
+    "CalendarDay",
+    "CalendarNotice",
+    "CalendarNoticeDay",
+    "CaseOrg",
+    "Deployment",
+    "HumanTask",
+    "Incident",
+    "Instance",
+    "Letter",
+    "LetterSerial",
+    "Member",
+    "MemberImportRow",
+    "MemberMove",
+    "Notification",
+    "Org",
+    "OrgLock",
+    "OrgMove",
+    "Timer",
+    "TransferCase",
+    "User",
+    "UserRole",
 ]

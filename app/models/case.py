@@ -111,6 +111,16 @@ class TransferCase(Base):
     )
 
 
+class CaseOrg(Base):
+    """An organisation that takes part in a case (for "cases that touch my subtree" queries)."""
+
+    __tablename__ = "case_org"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("transfer_case.id"), primary_key=True)
+    org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(String(20))
+
+
 class OrgLock(Base):
     """An organisation whose subtree is locked by a whole-unit transfer (Art. 6)."""
 

@@ -13,10 +13,11 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from app import policy
 from app.config import Settings
 from app.engine import operations
 from app.engine.clock import Clock
-from app.errors import Forbidden, NotAllowed, NotFound
+from app.errors import NotAllowed, NotFound
 from app.models.case import (
     CASE_KINDS,
     CASE_STATUSES,
@@ -70,8 +71,7 @@ def withdraw(session: Session, settings: Settings, clock: Clock, case_id: int | 
 
     user = active_user(session, username)
     case = get_case(session, case_id)
-    if user.org_id != case.initiator_org_id or "operator" not in user.role_names:
-        raise Forbidden("only an operator of the initiating committee may withdraw the case")
+    policy.require_at(user, policy.Action.WITHDRAW, case.initiator_org_id)
     if case.status in FINAL_STATUSES or case.landed_at is not None:
         raise NotAllowed(f"case {case.number} can no longer be withdrawn ({case.status})")
     if not reason.strip():

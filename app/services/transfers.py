@@ -14,10 +14,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import policy
 from app.config import Settings
 from app.engine import runtime
 from app.engine.clock import SHANGHAI, Clock
-from app.errors import Forbidden, InvalidData, NotAllowed, NotFound
+from app.errors import InvalidData, NotAllowed, NotFound
 from app.models.case import FINAL_STATUSES, PROCESS_OF_KIND, OrgLock, TransferCase
 from app.models.member import Member
 from app.models.org import Org
@@ -25,6 +26,7 @@ from app.models.user import User
 from app.org.facts import RouteError
 from app.org.tree import OrgError
 from app.services.actors import active_user
+from app.services.case_orgs import link_orgs
 from app.services.directory import DbDirectory
 from app.services.transfer_checks import check_letter, check_registration, locked_by
 from handlers.routing import build_route
@@ -53,10 +55,6 @@ def _org(session: Session, code: str | None, what: str) -> Org:
     return org
 
 
-def _require(user: User, role: str, org_id: int, what: str) -> None:
-    if role not in user.role_names or user.org_id != org_id:
-        raise Forbidden(f"{user.username} may not {what}: it needs the role {role} "
-                        "in that organisation")
 
 
 def _open_case_of(session: Session, member_id: int) -> TransferCase | None:
@@ -74,7 +72,7 @@ def _member_request(session: Session, user: User, req: TransferRequest) -> tuple
         raise NotAllowed(f"member {member.code} is not an active member here ({member.status})")
     branch = session.get(Org, member.branch_id)
     assert branch is not None
-    _require(user, "branch_secretary", branch.id, "apply for this member (not of your branch)")
+    policy.require_at(user, policy.Action.START_MEMBER_TRANSFER, branch.id)
     other = _open_case_of(session, member.id)
     if other is not None:
         raise NotAllowed(f"member {member.code} already has an open case {other.number}")
@@ -97,6 +95,7 @@ def _new_case(session: Session, clock: Clock, user: User, kind: str, route: dict
     session.add(case)
     session.flush()
     case.number = f"ZJ{now.astimezone(SHANGHAI).year}{case.id:06d}"
+    link_orgs(session, case)
     return case
 
 
@@ -156,8 +155,7 @@ def _start_incoming(session: Session, settings: Settings, clock: Clock, user: Us
     """in: an operator of the addressee (nationwide) registers a paper letter from outside."""
     registrar = session.get(Org, user.org_id)
     assert registrar is not None
-    if "operator" not in user.role_names:
-        raise Forbidden(f"{user.username} may not register incoming letters (needs operator)")
+    policy.require(user, policy.Action.REGISTER_INCOMING)
     reg = check_registration(req.registration, "registration")
     today = clock.now().astimezone(SHANGHAI).date()
     valid_until = date.fromisoformat(reg["issued_on"]) + timedelta(days=int(reg["validity_days"]))
@@ -186,7 +184,7 @@ def _start_whole_unit(session: Session, settings: Settings, clock: Clock, user: 
     new_parent = _org(session, req.new_parent, "new_parent")
     if unit.parent_id is None:
         raise NotAllowed(f"{unit.code} has no parent to move from")
-    _require(user, "operator", unit.parent_id, "apply to move this unit (not its parent)")
+    policy.require_at(user, policy.Action.START_WHOLE_UNIT, unit.parent_id)
     _check_unlocked(session, unit, new_parent)
     subtree = select(Org.id).where(Org.path.startswith(unit.path, autoescape=True))
     busy = session.scalar(select(TransferCase.number).where(

@@ -1,0 +1,146 @@
+"""The one authorization policy: who may do what, for the web pages, the API and the CLI.
+
+Every rule is a function of the user (organisation, roles) and the object, and raises
+Forbidden with a reason. Rooms (PROCEDURES.md "People and their rooms"):
+
+- a branch secretary applies for members of the branch and records reports;
+- an operator acts on the tasks of their own organisation, starts incoming paper letters
+  and whole-unit transfers for it, withdraws the cases it initiated;
+- a manager sees every case that touches the organisations below them and may suspend,
+  resume, cancel, release or remind with a reason;
+- policy staff edit diagrams, forms, the calendar and the organisation tree;
+- an admin manages users.
+
+Queries that list what a user may see (cases of a subtree) are built here too, so the
+views, the API and the CLI filter in one way.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, exists, select
+from sqlalchemy.orm import Session
+
+from app.errors import Forbidden
+from app.models.case import CaseOrg, TransferCase
+from app.models.engine import HumanTask
+from app.models.org import Org
+from app.models.user import User
+
+
+class Action(StrEnum):
+    """Things a user may be allowed to do."""
+
+    VIEW_INBOX = "view_inbox"
+    COMPLETE_TASK = "complete_task"
+    START_MEMBER_TRANSFER = "start_member_transfer"
+    REGISTER_INCOMING = "register_incoming"
+    START_WHOLE_UNIT = "start_whole_unit"
+    WITHDRAW = "withdraw"
+    VIEW_CASES = "view_cases"
+    MANAGE_CASE = "manage_case"
+    VIEW_DASHBOARD = "view_dashboard"
+    VIEW_FULL_ID = "view_full_id"
+    EDIT_DIAGRAMS = "edit_diagrams"
+    EDIT_CALENDAR = "edit_calendar"
+    EDIT_ORGS = "edit_orgs"
+    MANAGE_USERS = "manage_users"
+
+
+ROLE_LABELS = {
+    "branch_secretary": "党支部书记",
+    "operator": "经办人",
+    "manager": "组织部门管理人员",
+    "policy_staff": "党员管理处",
+    "admin": "系统管理员",
+}
+
+# which role grants which general permission (object checks come on top)
+GRANTS: dict[Action, frozenset[str]] = {
+    Action.VIEW_INBOX: frozenset({"branch_secretary", "operator", "manager"}),
+    Action.COMPLETE_TASK: frozenset({"branch_secretary", "operator", "manager"}),
+    Action.START_MEMBER_TRANSFER: frozenset({"branch_secretary"}),
+    Action.REGISTER_INCOMING: frozenset({"operator"}),
+    Action.START_WHOLE_UNIT: frozenset({"operator"}),
+    Action.WITHDRAW: frozenset({"operator"}),
+    Action.VIEW_CASES: frozenset({"branch_secretary", "operator", "manager", "policy_staff"}),
+    Action.MANAGE_CASE: frozenset({"manager"}),
+    Action.VIEW_DASHBOARD: frozenset({"manager", "policy_staff"}),
+    Action.VIEW_FULL_ID: frozenset({"manager"}),
+    Action.EDIT_DIAGRAMS: frozenset({"policy_staff"}),
+    Action.EDIT_CALENDAR: frozenset({"policy_staff"}),
+    Action.EDIT_ORGS: frozenset({"policy_staff"}),
+    Action.MANAGE_USERS: frozenset({"admin"}),
+}
+
+
+def has(user: User, action: Action) -> bool:
+    """Whether one of the user's roles grants *action* (before any object check)."""
+    return user.active and bool(GRANTS[action] & set(user.role_names))
+
+
+def require(user: User, action: Action) -> None:
+    """Refuse unless a role of the user grants *action*."""
+    if not has(user, action):
+        raise Forbidden(f"{user.username} may not {action.value.replace('_', ' ')}")
+
+
+def require_task(user: User, task: HumanTask) -> None:
+    """A user acts only on tasks of their own organisation and role."""
+    require(user, Action.COMPLETE_TASK)
+    if task.assignee_org_id is None or user.org_id != task.assignee_org_id:
+        raise Forbidden(f"task {task.id} belongs to another organisation; "
+                        f"{user.username} may not act on it")
+    if task.role not in user.role_names:
+        raise Forbidden(f"task {task.id} needs the role {task.role!r}; "
+                        f"{user.username} does not have it")
+
+
+def require_at(user: User, action: Action, org_id: int | None) -> None:
+    """*action* for organisation *org_id*, which must be the user's own."""
+    require(user, action)
+    if org_id is None or org_id != user.org_id:
+        raise Forbidden(f"{user.username} may {action.value.replace('_', ' ')} only for "
+                        "their own organisation")
+
+
+def _user_org(session: Session, user: User) -> Org:
+    org = session.get(Org, user.org_id)
+    assert org is not None
+    return org
+
+
+def case_visibility(session: Session, user: User) -> ColumnElement[bool]:
+    """The condition on TransferCase for the cases *user* may see.
+
+    Managers and policy staff see every case touching their organisation's subtree;
+    operators and branch secretaries see the cases their own organisation takes part in.
+    """
+    org = _user_org(session, user)
+    links = select(CaseOrg.case_id).join(Org, Org.id == CaseOrg.org_id)
+    if {"manager", "policy_staff"} & set(user.role_names):
+        links = links.where(Org.path.startswith(org.path, autoescape=True))
+    else:
+        links = links.where(CaseOrg.org_id == org.id)
+    return TransferCase.id.in_(links)
+
+
+def may_view_case(session: Session, user: User, case: TransferCase) -> bool:
+    """Whether *user* may see *case* (same rule as :func:`case_visibility`)."""
+    if not has(user, Action.VIEW_CASES):
+        return False
+    return bool(session.scalar(select(exists().where(
+        case_visibility(session, user), TransferCase.id == case.id))))
+
+
+def require_view_case(session: Session, user: User, case: TransferCase) -> None:
+    """Refuse unless *user* may see *case*."""
+    if not may_view_case(session, user, case):
+        raise Forbidden(f"{user.username} may not see case {case.number}")
+
+
+def require_manage_case(session: Session, user: User, case: TransferCase) -> None:
+    """Suspend, resume, cancel, release, remind: a manager whose subtree the case touches."""
+    require(user, Action.MANAGE_CASE)
+    require_view_case(session, user, case)
