@@ -27,6 +27,7 @@ csrf = CSRFProtect()
 # modules that define ``bp`` (a Blueprint), registered in this order
 BLUEPRINTS: list[str] = [
     "app.web.home",
+    "app.web.vendor",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
