@@ -55,9 +55,10 @@ def live_server(world: World) -> Iterator[str]:  # noqa: F811
     thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session."""
+    """One headless Chromium per test module (Playwright's sync API allows one running
+    instance per thread, and other modules start their own)."""
     _need_browser()
     from playwright.sync_api import sync_playwright
 
