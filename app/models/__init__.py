@@ -18,6 +18,7 @@ from app.models.case import (
     OrgMove,
     TransferCase,
 )
+from app.models.diagram import DiagramDraft
 from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.letter import LetterSerial
 from app.models.member import Member
@@ -36,6 +37,7 @@ __all__ = [
     "CalendarNoticeDay",
     "CaseOrg",
     "Deployment",
+    "DiagramDraft",
     "HumanTask",
     "Incident",
     "Instance",

@@ -7,7 +7,7 @@ config built here is how the engine reaches the working-day calendar.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -64,19 +64,26 @@ def bpmn_files(settings: Settings, paths: Iterable[str | Path] = ()) -> dict[str
     return files
 
 
-def check(session: Session, settings: Settings, clock: Clock, files: dict[str, bytes]) -> list[Any]:
-    """Parse, validate and lint *files*; the parsed processes or BpmnRefused."""
+def check(session: Session, settings: Settings, clock: Clock, files: dict[str, bytes],
+          forms: Mapping[str, Any] | None = None) -> list[Any]:
+    """Parse, validate and lint *files*; the parsed processes or BpmnRefused.
+
+    *forms* (name → schema) defaults to the forms of the configured bpmn/forms/ folder;
+    the diagram editor passes the forms of the database and of the draft instead.
+    """
     run = Run(session=session, clock=clock, actor="system:check", config=engine_config(settings))
     env = ZhuanjieEnvironment(run.functions())
-    forms = load_forms(settings.path(settings.bpmn_dir) / "forms")
+    if forms is None:
+        forms = load_forms(settings.path(settings.bpmn_dir) / "forms")
     return parse_bundle(files, max_bytes=settings.max_bpmn_bytes, forms=forms,
                         operators=handlers.operators(), evaluate=env.dry_evaluate)
 
 
 def deploy(session: Session, settings: Settings, clock: Clock, files: dict[str, bytes],
-           actor: str, note: str | None = None) -> list[DeployResult]:
+           actor: str, note: str | None = None,
+           forms: Mapping[str, Any] | None = None) -> list[DeployResult]:
     """Check *files* and store each process as a version (unchanged content is kept)."""
-    processes = check(session, settings, clock, files)
+    processes = check(session, settings, clock, files, forms)
     return store(session, processes, actor=actor, now=clock.now(), note=note)
 
 
