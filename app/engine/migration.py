@@ -74,6 +74,27 @@ class _Flow:
     target: Any | None
 
 
+def element_of(spec_name: str) -> str:
+    """The BPMN id behind a spec name (the library adds ``X.BoundaryEventSplit`` and
+    ``X.BoundaryEventJoin`` around a task X with boundary events)."""
+    for suffix in (".BoundaryEventSplit", ".BoundaryEventJoin"):
+        if spec_name.endswith(suffix):
+            return spec_name.removesuffix(suffix)
+    return spec_name
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    """One finding per code and element; an active state wins over a finished one."""
+    order = {"READY": 0, "WAITING": 1, "STARTED": 2, "ERROR": 3}
+    best: dict[tuple[str, str | None], Finding] = {}
+    for f in findings:
+        key = (f.code, f.task)
+        known = best.get(key)
+        if known is None or order.get(f.detail or "", 9) < order.get(known.detail or "", 9):
+            best[key] = f
+    return list(best.values())
+
+
 def _flows(dct: dict[str, Any], source: Specs, target: Specs,
            check: MigrationCheck) -> list[_Flow]:
     flows = [_Flow(dct["tasks"], source[0], target[0])]
@@ -117,7 +138,8 @@ def _check_task(flow: _Flow, task: dict[str, Any], check: MigrationCheck) -> Non
     old = flow.source.task_specs.get(name) if flow.source is not None else None
     if new is None:
         if not state & FORESEEN:
-            check.blockers.append(Finding("missing_task", name, TaskState.get_name(state)))
+            check.blockers.append(Finding("missing_task", element_of(name),
+                                          TaskState.get_name(state)))
         return
     if not state & ACTIVE or old is None:
         return
@@ -162,7 +184,7 @@ def _drop_foreseen(flow: _Flow, check: MigrationCheck) -> None:
     for tid in gone:
         if tid not in flow.tasks:
             continue
-        check.notes.append(Finding("foreseen_dropped", flow.tasks[tid]["task_spec"]))
+        check.notes.append(Finding("foreseen_dropped", element_of(flow.tasks[tid]["task_spec"])))
         parent = flow.tasks.get(flow.tasks[tid]["parent"] or "")
         if parent is not None and tid in parent["children"]:
             parent["children"].remove(tid)
@@ -191,6 +213,7 @@ def _inspect(state: str, source: Specs, target: Specs) -> tuple[dict[str, Any],
     if check.movable:
         for flow in flows:
             _drop_foreseen(flow, check)
+    check.blockers, check.notes = _dedupe(check.blockers), _dedupe(check.notes)
     return dct, check
 
 
@@ -208,7 +231,8 @@ def _repredict(wf: BpmnWorkflow) -> None:
                 TaskState.NOT_FINISHED_MASK):
             continue
         outputs = {o.name for o in task.task_spec.outputs}
-        if {c.task_spec.name for c in task.children} == outputs:
+        have = {c.task_spec.name for c in task.children}
+        if not have or have == outputs:  # no children: the edge of what was foreseen
             continue
         for child in list(task.children):
             if child.task_spec.name not in outputs and child.has_state(FORESEEN):
