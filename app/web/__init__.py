@@ -29,6 +29,7 @@ BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
     "app.web.editor",
+    "app.web.calendar_admin",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
