@@ -45,6 +45,7 @@ class Action(StrEnum):
     EDIT_DIAGRAMS = "edit_diagrams"
     EDIT_CALENDAR = "edit_calendar"
     EDIT_ORGS = "edit_orgs"
+    VIEW_ORGS = "view_orgs"
     MANAGE_USERS = "manage_users"
 
 
@@ -71,6 +72,7 @@ GRANTS: dict[Action, frozenset[str]] = {
     Action.EDIT_DIAGRAMS: frozenset({"policy_staff"}),
     Action.EDIT_CALENDAR: frozenset({"policy_staff"}),
     Action.EDIT_ORGS: frozenset({"policy_staff"}),
+    Action.VIEW_ORGS: frozenset({"policy_staff", "admin"}),
     Action.MANAGE_USERS: frozenset({"admin"}),
 }
 

@@ -30,6 +30,7 @@ BLUEPRINTS: list[str] = [
     "app.web.vendor",
     "app.web.editor",
     "app.web.calendar_admin",
+    "app.web.org_admin",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
