@@ -42,7 +42,7 @@ class CasePlan:
     case_id: int | None
     case_number: str | None
     case_status: str | None
-    open_tasks: list[str]
+    open_tasks: list[tuple[str, str]]  # (BPMN id, title) of the open human tasks
     check: MigrationCheck
 
 
@@ -76,13 +76,13 @@ def migration_plan(session: Session, from_id: int, to_id: int) -> list[CasePlan]
         .outerjoin(TransferCase, TransferCase.instance_id == Instance.id)
         .where(Instance.deployment_id == source.id, Instance.status.not_in(ENDED))
         .order_by(Instance.id)).all()
-    open_tasks: dict[int, list[str]] = {}
-    for iid, spec in session.execute(
-            select(HumanTask.instance_id, HumanTask.task_spec)
+    open_tasks: dict[int, list[tuple[str, str]]] = {}
+    for iid, spec, title in session.execute(
+            select(HumanTask.instance_id, HumanTask.task_spec, HumanTask.title)
             .join(Instance, Instance.id == HumanTask.instance_id)
             .where(Instance.deployment_id == source.id, HumanTask.status == "open")
             .order_by(HumanTask.id)):
-        open_tasks.setdefault(iid, []).append(spec)
+        open_tasks.setdefault(iid, []).append((spec, title))
     plans = []
     for row, case_id, number, status in rows:
         _wf, check = migrate_state(row.state, _specs(source), _specs(target))

@@ -160,7 +160,11 @@ def migrate() -> str:
     from_id, to_id = _int_arg("from"), _int_arg("to")
     if from_id is None or to_id is None:
         raise NotFound("请选择源版本和目标版本")
-    return render_template("editor/migrate.html", **_plan_context(from_id, to_id))
+    moved, skipped = _int_arg("moved"), _int_arg("skipped")
+    done = None
+    if moved is not None:  # where the page's script lands after moving in batches
+        done = f"已迁移 {moved} 件案件" + (f"，{skipped} 件未迁移" if skipped else "") + "。"
+    return render_template("editor/migrate.html", **_plan_context(from_id, to_id), done=done)
 
 
 @bp.post("/migrate")

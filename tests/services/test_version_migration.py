@@ -107,7 +107,7 @@ def test_dry_run_lists_running_cases_with_what_to_know(world: World, cases) -> N
     assert set(found) == {cases["initiate"].instance_id, cases["approval"].instance_id}
     assert all(p.check.movable for p in found.values())
     approval = found[cases["approval"].instance_id]
-    assert approval.open_tasks == ["approve", "archive_review"]
+    assert [spec for spec, _title in approval.open_tasks] == ["approve", "archive_review"]
     assert {(n.code, n.task, n.detail) for n in approval.check.notes} == {
         ("properties_changed", "approve", "deadline_working_days"),
         ("boundary_later", "approve", "approve_early")}

@@ -26,7 +26,10 @@
     function next(i) {
       if (i >= chosen.length) {
         text.textContent = "已迁移 " + moved + " 件" + (skipped ? "，" + skipped + " 件未迁移" : "") + "。正在刷新…";
-        window.location.reload();
+        var url = new URL(window.location.href);
+        url.searchParams.set("moved", moved);
+        url.searchParams.set("skipped", skipped);
+        window.location.assign(url.toString());
         return;
       }
       var batch = chosen.slice(i, i + BATCH);
