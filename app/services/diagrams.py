@@ -173,6 +173,9 @@ def save_draft(session: Session, settings: Settings, *, xml: str, forms: Any, au
         raise InvalidData("流程图无法保存：" + "；".join(p.message for p in exc.problems),
                           {"xml": str(exc)}) from exc
     draft = get_draft(session, draft_id) if draft_id is not None else None
+    if draft is not None and draft.deployed_as is not None:
+        # a deployed draft is the record of what was deployed: edits start a new draft
+        base_deployment_id, file_name, draft = draft.deployed_as, draft.file_name, None
     if draft is None:
         base = session.get(Deployment, base_deployment_id) if base_deployment_id else None
         draft = DiagramDraft(created_at=now, base_deployment_id=base.id if base else None,

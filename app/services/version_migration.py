@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -32,6 +32,7 @@ from app.services.workflow import engine_config
 
 MAX_REASON = 1000
 MAX_BATCH = 500
+PLAN_PAGE = 100  # instances checked per page of the dry run (each is restored)
 
 
 @dataclass
@@ -67,20 +68,27 @@ def _pair(session: Session, from_id: int, to_id: int) -> tuple[Deployment, Deplo
     return source, target
 
 
-def migration_plan(session: Session, from_id: int, to_id: int) -> list[CasePlan]:
-    """The dry run: every unfinished instance of version *from_id* checked against
-    *to_id*, oldest first. Writes nothing."""
+def running_count(session: Session, deployment_id: int) -> int:
+    """How many unfinished instances run on a version."""
+    return int(session.scalar(select(func.count()).select_from(Instance).where(
+        Instance.deployment_id == deployment_id, Instance.status.not_in(ENDED))) or 0)
+
+
+def migration_plan(session: Session, from_id: int, to_id: int, offset: int = 0,
+                   limit: int = PLAN_PAGE) -> list[CasePlan]:
+    """The dry run: unfinished instances of version *from_id* (oldest first, one page)
+    checked against *to_id*. Writes nothing."""
     source, target = _pair(session, from_id, to_id)
     rows = session.execute(
         select(Instance, TransferCase.id, TransferCase.number, TransferCase.status)
         .outerjoin(TransferCase, TransferCase.instance_id == Instance.id)
         .where(Instance.deployment_id == source.id, Instance.status.not_in(ENDED))
-        .order_by(Instance.id)).all()
+        .order_by(Instance.id).offset(offset).limit(limit)).all()
     open_tasks: dict[int, list[tuple[str, str]]] = {}
     for iid, spec, title in session.execute(
             select(HumanTask.instance_id, HumanTask.task_spec, HumanTask.title)
             .join(Instance, Instance.id == HumanTask.instance_id)
-            .where(Instance.deployment_id == source.id, HumanTask.status == "open")
+            .where(Instance.id.in_([r[0].id for r in rows]), HumanTask.status == "open")
             .order_by(HumanTask.id)):
         open_tasks.setdefault(iid, []).append((spec, title))
     plans = []

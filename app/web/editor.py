@@ -26,7 +26,12 @@ import handlers
 from app import policy
 from app.errors import InvalidData, NotFound
 from app.services import diagrams, versions
-from app.services.version_migration import migrate_cases, migration_plan
+from app.services.version_migration import (
+    PLAN_PAGE,
+    migrate_cases,
+    migration_plan,
+    running_count,
+)
 from app.web import editor_text
 from app.web.support import clock, db, me, settings, writing
 
@@ -149,9 +154,13 @@ def _plan_context(from_id: int, to_id: int) -> dict[str, Any]:
     session = db()
     source, target = versions.get_version(session, from_id), versions.get_version(session,
                                                                                    to_id)
-    plans = migration_plan(session, from_id, to_id)
+    total = running_count(session, source.id)
+    pages = max(1, -(-total // PLAN_PAGE))
+    page = min(max(_int_arg("page") or 1, 1), pages)
+    plans = migration_plan(session, from_id, to_id, (page - 1) * PLAN_PAGE)
     return {"source": source, "target": target, "plans": plans, "text": editor_text,
-            "movable": sum(1 for p in plans if p.check.movable)}
+            "movable": sum(1 for p in plans if p.check.movable), "total": total,
+            "page": page, "pages": pages}
 
 
 @bp.get("/migrate")

@@ -196,3 +196,15 @@ def test_diff_lists_added_removed_and_changed_elements(world: World) -> None:
         ("attr:name", "逐级审批", "逐级审批（审核）"),
         ("property:deadline_working_days", "5", "7")}
     assert diff.forms_changed == diff.forms_added == []
+
+
+def test_a_deployed_draft_is_kept_as_deployed_edits_start_a_new_one(world: World) -> None:
+    draft_id = save(world, with_early_reminder(newest_xml(world, "level_approval")))
+    deploy(world, draft_id)
+    again = save(world, with_label(newest_xml(world, "level_approval"), "approve", "审批"),
+                 draft_id=draft_id)
+    assert again != draft_id
+    with session_scope(world.engine) as s:
+        old, new = diagrams.get_draft(s, draft_id), diagrams.get_draft(s, again)
+        assert 'name="审批"' not in old.bpmn_xml and 'name="审批"' in new.bpmn_xml
+        assert new.base_deployment_id == old.deployed_as
