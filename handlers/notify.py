@@ -69,3 +69,28 @@ def receipt_overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, An
     row = enqueue(ctx.session, now=ctx.now, org_id=letter.issuer_org_id, kind="receipt_overdue",
                   subject=subject, body=body, case_id=case.id, dedupe_key=key)
     return {"reminders": 1 if row else 0}
+
+
+@register("notify/remind")
+def remind(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """A reminder before the deadline: the task's organisation is told, nothing is marked.
+
+    Policy staff add it with their own timer (e.g. ``deadline(working_days=3)`` on a 5-day
+    step); unlike ``notify/overdue`` the task is not flagged overdue.
+    """
+    case = case_of(ctx)
+    tasks = ctx.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == ctx.instance_id, HumanTask.task_spec == params["task"],
+        HumanTask.status == "open")).all()
+    sent = 0
+    for task in tasks:
+        if task.assignee_org_id is None:
+            continue
+        due = task.due_at.isoformat() if task.due_at else ""
+        if enqueue(ctx.session, now=ctx.now, org_id=task.assignee_org_id, kind="reminder",
+                   subject=f"【办理提醒】{case.number}“{task.title}”请在时限内办结",
+                   body=f"案件 {case.number} 的“{task.title}”办理时限为 {due}，请及时办理。",
+                   case_id=case.id, human_task_id=task.id,
+                   dedupe_key=f"remind:{task.id}:{ctx.task_spec}"):
+            sent += 1
+    return {"reminders": sent}

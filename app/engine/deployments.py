@@ -58,7 +58,8 @@ def store(session: Session, processes: list[ParsedProcess], *, actor: str, now: 
     results = []
     for proc in processes:
         spec_json = dump_specs(proc.spec, proc.subprocess_specs)
-        forms_json = json.dumps(proc.forms, ensure_ascii=False, sort_keys=True)
+        # no sort_keys: the order of a form's fields is the order it shows them in
+        forms_json = json.dumps(proc.forms, ensure_ascii=False)
         digest = content_hash(spec_json, proc.xml, forms_json)
         current = newest(session, proc.process_id)
         if current is not None and current.content_hash == digest:

@@ -118,7 +118,7 @@ def _bundle(session: Session, process_id: str, file_name: str,
 def _changes(session: Session, processes: list[ParsedProcess]) -> dict[str, tuple[str, int]]:
     changes = {}
     for proc in processes:
-        forms_json = json.dumps(proc.forms, ensure_ascii=False, sort_keys=True)
+        forms_json = json.dumps(proc.forms, ensure_ascii=False)
         digest = content_hash(dump_specs(proc.spec, proc.subprocess_specs), proc.xml,
                               forms_json)
         current = newest(session, proc.process_id)
@@ -183,7 +183,7 @@ def save_draft(session: Session, settings: Settings, *, xml: str, forms: Any, au
                                                                 else None), pid))
         session.add(draft)
     draft.process_id, draft.name, draft.bpmn_xml = pid, name[:200], xml
-    draft.forms_json = json.dumps(checked, ensure_ascii=False, sort_keys=True)
+    draft.forms_json = json.dumps(checked, ensure_ascii=False)
     draft.author, draft.updated_at = author, now
     session.flush()
     return draft

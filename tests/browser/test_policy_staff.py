@@ -67,7 +67,7 @@ def set_field(page: Any, selector: str, value: str) -> None:
 
 
 def add_reminder_timer(page: Any) -> None:
-    """A non-interrupting timer on 逐级审批 after 3 working days running notify/overdue."""
+    """A non-interrupting timer on 逐级审批 after 3 working days running notify/remind."""
     box = page.locator("g.djs-shape[data-element-id=approve] .djs-visual > rect").bounding_box()
     page.click(".djs-palette .entry[data-action='create.intermediate-event']")
     x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"]
@@ -82,7 +82,7 @@ def add_reminder_timer(page: Any) -> None:
     context_pad(page, "append.append-task")
     replace_with(page, "replace-with-service-task")
     set_field(page, "#zj-name", "提醒审批党组织")
-    page.select_option("#zj-operator", "notify/overdue")
+    page.select_option("#zj-operator", "notify/remind")
     params = page.locator(".params .param input")
     set_field(page, ".params .param:first-child input:first-child", "task")
     params.nth(1).fill("'approve'")

@@ -72,7 +72,7 @@ def _flow(proc: etree._Element, fid: str, source: str, target: str) -> None:
 
 def with_early_reminder(xml: str, days: int = 3) -> str:
     """level_approval with a non-interrupting timer on ``approve`` after *days* working days
-    that runs ``notify/overdue`` (the "Done when" of issue 8)."""
+    that runs ``notify/remind`` (the "Done when" of issue 8)."""
     root = _tree(xml)
     proc = _process(root)
     event = etree.SubElement(proc, f"{B}boundaryEvent", id="approve_early", name="提前提醒",
@@ -83,7 +83,7 @@ def with_early_reminder(xml: str, days: int = 3) -> str:
     expr.text = f"deadline(working_days={days})"
     task = etree.SubElement(proc, f"{B}serviceTask", id="approve_early_remind", name="提前提醒")
     ext = etree.SubElement(task, f"{B}extensionElements")
-    op = etree.SubElement(ext, f"{S}serviceTaskOperator", id="notify/overdue")
+    op = etree.SubElement(ext, f"{S}serviceTaskOperator", id="notify/remind")
     params = etree.SubElement(op, f"{S}parameters")
     etree.SubElement(params, f"{S}parameter", id="task", type="any", value="'approve'")
     etree.SubElement(proc, f"{B}endEvent", id="approve_early_done", name="已提醒")

@@ -148,9 +148,9 @@ def test_chosen_cases_move_audited_others_stay(world: World, cases) -> None:
     assert "approve_early" in waiting_timers(world, cases["approval"])
     world.fire("2026-03-07T00:00")  # 3 working days after 2026-03-03 end on 03-06
     with session_scope(world.engine) as s:
-        assert s.get(HumanTask, second.id).overdue is True
+        assert s.get(HumanTask, second.id).overdue is False  # a reminder, not a deadline
         assert s.scalars(select(Notification.kind).where(
-            Notification.human_task_id == second.id)).all()
+            Notification.human_task_id == second.id)).all() == ["reminder"]
 
 
 def test_a_case_whose_current_task_is_gone_cannot_move(world: World, cases) -> None:
