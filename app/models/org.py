@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base
@@ -32,5 +32,8 @@ class Org(Base):
     approves_members: Mapped[bool] = mapped_column(Boolean, default=True)
     path: Mapped[str] = mapped_column(String(1000), default="/")
     depth: Mapped[int] = mapped_column(default=0)
+    # a deactivated organisation stays in the tree (history, members' records) but takes
+    # part in no new transfer; it is never deleted
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
     __table_args__ = (Index("ix_org_path", "path"), Index("ix_org_name", "name"))

@@ -1,5 +1,5 @@
 """Organisation administration by policy staff (Art. 17): browse and search the tree, load
-a tree file, add an organisation, rename it, set its authority flags, move an empty one.
+a tree file, add an organisation, rename it, set its authority flags, deactivate it.
 
 Every change of a single organisation goes through the tree loader: the organisation and
 its ancestors are written as a small tree file and loaded like any file, so the same
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app import policy
 from app.engine import audit
 from app.errors import InvalidData, NotAllowed, NotFound
-from app.models import Member, Org, OrgLock, OrgMove, TransferCase
+from app.models import Member, Org, OrgLock, TransferCase
 from app.models.case import FINAL_STATUSES, CaseOrg
 from app.org.loader import TreeFileError, parse_tree
 from app.org.records import CODE_RE
@@ -190,30 +190,35 @@ def _busy(session: Session, org: Org) -> str | None:
     return "正在整建制转接中" if lock is not None else None
 
 
-def move_org(session: Session, code: str, new_parent_code: str, *, username: str,
-             now: datetime, reason: str) -> Org:
-    """Put an organisation without members or open cases under another parent (to correct
-    the tree); one with members or cases moves by the whole-unit procedure (Art. 6)."""
+def set_active(session: Session, code: str, active: bool, *, username: str, now: datetime,
+               reason: str) -> Org:
+    """Deactivate (or reactivate) an organisation; it is never deleted.
+
+    An organisation with members or open cases below it, or with active children, cannot
+    be deactivated; restructuring goes through the whole-unit procedure (Art. 6), not here.
+    """
     actor = _staff(session, username)
     if not reason.strip():
-        raise InvalidData("请填写调整原因", {"reason": "必填"})
-    org, parent = _org(session, code), _org(session, new_parent_code)
-    if parent.path.startswith(org.path):
-        raise InvalidData("不能移到自身或其下级组织之下", {"parent": "上级组织无效"})
-    why = _busy(session, org)
-    if why:
-        raise NotAllowed(f"{org.name}{why}，调整隶属关系请通过整建制转接办理（第六条）")
-    if not may_parent(parent.kind, org.kind):
-        raise InvalidData(f"{KIND_NAMES[parent.kind]}下不能设立{KIND_NAMES[org.kind]}",
-                          {"parent": "上级组织类别不符"})
-    old_parent = org.parent_id
-    node = chain_of(session, code)[-1]
-    _load_chain(session, chain_of(session, new_parent_code), _raw(node))
-    session.add(OrgMove(org_id=org.id, case_id=None, old_parent_id=old_parent,
-                        new_parent_id=parent.id, at=now))
-    _audit(session, actor, now, "org_move", {"code": code, "new_parent": new_parent_code},
-           reason.strip())
-    return _org(session, code)
+        raise InvalidData("请填写原因", {"reason": "必填"})
+    org = _org(session, code)
+    if org.active == active:
+        return org
+    if not active:
+        why = _busy(session, org)
+        children = session.scalar(select(func.count()).select_from(Org).where(
+            Org.parent_id == org.id, Org.active.is_(True)))
+        if children:
+            why = why or f"其下有 {children} 个在用的下级组织"
+        if why:
+            raise NotAllowed(f"{org.name}{why}，不能停用")
+    elif org.parent_id is not None:
+        parent = session.get(Org, org.parent_id)
+        if parent is not None and not parent.active:
+            raise NotAllowed(f"上级组织 {parent.name} 已停用，请先启用上级组织")
+    org.active = active
+    _audit(session, actor, now, "org_activate" if active else "org_deactivate",
+           {"code": code, "active": active}, reason.strip())
+    return org
 
 
 def upload_tree(session: Session, data: bytes, file_name: str, *, username: str,

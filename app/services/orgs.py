@@ -227,7 +227,7 @@ def org_info(session: Session, code: str,
     return {
         "code": node.code, "name": node.name, "kind": node.kind,
         "kind_name": KIND_NAMES[node.kind], "nationwide": node.nationwide,
-        "approves_members": node.approves_members,
+        "approves_members": node.approves_members, "active": org.active,
         "parent": ({"code": chain[1].code, "name": chain[1].name} if len(chain) > 1
                    else None),
         "path": [n.code for n in reversed(chain)],

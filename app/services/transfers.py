@@ -81,9 +81,11 @@ def _member_request(session: Session, user: User, req: TransferRequest) -> tuple
 
 def _route(session: Session, settings: Settings, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     try:
-        return build_route(kind, data, DbDirectory(session), settings.policy)
+        route = build_route(kind, data, DbDirectory(session), settings.policy)
     except (RouteError, OrgError) as exc:
         raise NotAllowed(str(exc)) from exc
+    _check_active(session, route)
+    return route
 
 
 def _new_case(session: Session, clock: Clock, user: User, kind: str, route: dict[str, Any],
@@ -99,8 +101,20 @@ def _new_case(session: Session, clock: Clock, user: User, kind: str, route: dict
     return case
 
 
+def _check_active(session: Session, route: dict[str, Any]) -> None:
+    """No new transfer from, into or through a deactivated organisation."""
+    codes = {str(v) for k, v in route.items() if isinstance(v, str) and k != "rule"
+             and k != "kind"} | {str(c) for c in route.get("approvers", [])}
+    inactive = session.scalars(select(Org.name).where(Org.code.in_(codes),
+                                                      Org.active.is_(False))).all()
+    if inactive:
+        raise NotAllowed(f"{'、'.join(sorted(inactive))} 已停用，不能办理新的转接")
+
+
 def _check_unlocked(session: Session, *orgs: Org) -> None:
     for org in orgs:
+        if not org.active:
+            raise NotAllowed(f"{org.name} 已停用，不能办理新的转接")
         lock = locked_by(session, org)
         if lock is not None:
             raise NotAllowed(f"{org.code} lies in a unit locked by the whole-unit transfer "

@@ -102,17 +102,17 @@ def add_child(code: str) -> Any:
     return _after(new_code, f"已新增党组织 {new_code}。")
 
 
-@bp.post("/<code>/move")
-def move(code: str) -> Any:
-    """Put an organisation without members or open cases under another parent."""
+@bp.post("/<code>/active")
+def set_active(code: str) -> Any:
+    """Deactivate or reactivate an organisation (never deleted), with a reason."""
+    active = request.form.get("active") == "1"
     try:
         with writing() as session:
-            org_admin.move_org(session, code, request.form.get("parent", "").strip(),
-                               username=me().username, now=clock().now(),
-                               reason=request.form.get("reason", ""))
+            org_admin.set_active(session, code, active, username=me().username,
+                                 now=clock().now(), reason=request.form.get("reason", ""))
     except (InvalidData, NotAllowed, NotFound) as exc:
-        return _page(code, 422, move_error=str(exc))
-    return _after(code, "已调整上级组织。")
+        return _page(code, 422, active_error=str(exc))
+    return _after(code, "已启用该党组织。" if active else "已停用该党组织。")
 
 
 @bp.post("/upload")

@@ -1,4 +1,4 @@
-"""Organisation administration: add, rename, flags, move (only when empty), load a file."""
+"""Organisation administration: add, rename, flags, deactivate (only when empty), load a file."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.db import session_scope
 from app.errors import Forbidden, InvalidData, NotAllowed
-from app.models import AuditEvent, Org, OrgMove
+from app.models import AuditEvent, Org
 from app.org.loader import TreeFileError
 from app.services import org_admin
 from tests.procedures.conftest import World
@@ -81,24 +81,29 @@ def test_rename_and_flags_go_through_the_loaders_rules(world: World) -> None:
     assert org(world, "CS-YL-JY").nationwide is False
 
 
-def test_only_an_empty_organisation_moves_and_the_move_is_recorded(world: World) -> None:
-    with pytest.raises(NotAllowed, match="整建制转接"):
-        run(world, org_admin.move_org, "CS-YL-P1-V", "CS-YL-P2", reason="更正")
+def test_deactivate_only_an_organisation_without_members_cases_or_active_children(
+        world: World) -> None:
+    with pytest.raises(NotAllowed, match="党员"):
+        run(world, org_admin.set_active, "CS-YL-P1-V-B1", False, reason="撤并")
     run(world, org_admin.add_org, parent_code="CS-YL-P1", code="CS-YL-P1-N", name="新设党委",
         kind="committee", nationwide=False, approves_members=True)
     run(world, org_admin.add_org, parent_code="CS-YL-P1-N", code="CS-YL-P1-N-B1",
         name="新设党委第一支部", kind="branch", nationwide=False, approves_members=False)
     with pytest.raises(InvalidData, match="原因"):
-        run(world, org_admin.move_org, "CS-YL-P1-N", "CS-YL-P2", reason=" ")
-    with pytest.raises(InvalidData, match="自身或其下级"):
-        run(world, org_admin.move_org, "CS-YL-P1-N", "CS-YL-P1-N-B1", reason="更正")
-    run(world, org_admin.move_org, "CS-YL-P1-N", "CS-YL-P2", reason="隶属关系录入有误")
-    moved, child, target = (org(world, c) for c in ("CS-YL-P1-N", "CS-YL-P1-N-B1", "CS-YL-P2"))
-    assert moved.parent_id == target.id and child.path.startswith(moved.path)
-    assert moved.path.startswith(target.path)
+        run(world, org_admin.set_active, "CS-YL-P1-N-B1", False, reason=" ")
+    with pytest.raises(NotAllowed, match="下级组织"):
+        run(world, org_admin.set_active, "CS-YL-P1-N", False, reason="撤销")
+    run(world, org_admin.set_active, "CS-YL-P1-N-B1", False, reason="支部撤销")
+    run(world, org_admin.set_active, "CS-YL-P1-N", False, reason="党委撤销")
+    assert not org(world, "CS-YL-P1-N").active and not org(world, "CS-YL-P1-N-B1").active
+    with pytest.raises(NotAllowed, match="上级组织"):
+        run(world, org_admin.set_active, "CS-YL-P1-N-B1", True, reason="恢复")
+    with pytest.raises(NotAllowed, match="已停用"):  # no transfer into a deactivated branch
+        world.start("2026-03-02T09:00", "sec-CS-YL-P1-B1", kind="intra", member="M-YL",
+                    target_branch="CS-YL-P1-N-B1")
     with session_scope(world.engine) as s:
-        record = s.scalars(select(OrgMove)).one()
-        assert (record.org_id, record.new_parent_id, record.case_id) == (moved.id, target.id, None)
+        actions = s.scalars(select(AuditEvent.action).where(AuditEvent.chain == "system")).all()
+        assert actions.count("org_deactivate") == 2
 
 
 def test_a_tree_file_loads_all_or_nothing(world: World) -> None:

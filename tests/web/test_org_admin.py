@@ -46,7 +46,7 @@ def test_browse_show_and_search(staff) -> None:
     assert staff.get("/orgs/?code=NOPE").status_code == 404
 
 
-def test_add_rename_and_move_through_the_forms(staff, world: World) -> None:
+def test_add_rename_and_deactivate_through_the_forms(staff, world: World) -> None:
     refused = staff.post("/orgs/CS-YL-P1/children", data={"code": "CS-YL-P1-B1", "name": "重复",
                                                           "kind": "branch"})
     assert refused.status_code == 422
@@ -58,12 +58,14 @@ def test_add_rename_and_move_through_the_forms(staff, world: World) -> None:
     renamed = staff.post("/orgs/CS-YL-P1-B3/update", data={"name": "望月湖第三党支部"},
                          follow_redirects=True)
     assert "望月湖第三党支部" in renamed.get_data(as_text=True)
-    busy = staff.post("/orgs/CS-YL-P1-B1/move", data={"parent": "CS-YL-P2", "reason": "调整"})
-    assert busy.status_code == 422 and "整建制转接" in busy.get_data(as_text=True)
-    moved = staff.post("/orgs/CS-YL-P1-B3/move", data={"parent": "CS-YL-P2", "reason": "录错"},
+    busy = staff.post("/orgs/CS-YL-P1-B1/active", data={"active": "0", "reason": "撤并"})
+    assert busy.status_code == 422 and "不能停用" in busy.get_data(as_text=True)
+    done = staff.post("/orgs/CS-YL-P1-B3/active", data={"active": "0", "reason": "录错"},
+                      follow_redirects=True)
+    assert "已停用该党组织" in done.get_data(as_text=True)
+    again = staff.post("/orgs/CS-YL-P1-B3/active", data={"active": "1", "reason": "恢复"},
                        follow_redirects=True)
-    assert "已调整上级组织" in moved.get_data(as_text=True)
-    assert "中共长沙市岳麓区莲花镇委员会" in moved.get_data(as_text=True)
+    assert "已启用该党组织" in again.get_data(as_text=True)
 
 
 def test_upload_lists_every_error_and_writes_nothing(staff, world: World) -> None:
