@@ -28,6 +28,9 @@ csrf = CSRFProtect()
 BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
+    "app.web.inbox",
+    "app.web.tasks",
+    "app.web.prints",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
