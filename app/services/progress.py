@@ -39,6 +39,7 @@ class Level:
     org: str | None
     specs: frozenset[str]
     parallel: bool = False
+    limit: int | None = None      # working days (PROCEDURES.md, "Deadlines in one table")
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ class SendBack:
 
 
 def _approvers(route: dict[str, Any]) -> list[Level]:
-    return [Level(f"第{i}级审批", str(code), APPROVER)
+    return [Level(f"第{i}级审批", str(code), APPROVER, limit=5)
             for i, code in enumerate(route.get("approvers") or [], start=1)]
 
 
@@ -80,25 +81,26 @@ def route_levels(kind: str, route: dict[str, Any], from_code: str | None,
     """The levels of a route of *kind* in order (the archive review is parallel)."""
     r = route
     archive = [Level("档案审核（同步）" if kind == "intra" else "录入党员信息",
-                     r.get("archive_reviewer"), ARCHIVE, parallel=kind == "intra")] \
+                     r.get("archive_reviewer"), ARCHIVE, parallel=kind == "intra", limit=15)] \
         if r.get("archive_reviewer") else []
+    receive = Level("接收", r.get("receiver"), frozenset({"receive"}), limit=15)
+    report = Level("报到", to_code, frozenset({"report", "urge", "handling"}), limit=15)
     if kind == "in":
         return [Level("登记介绍信", r.get("registrar"), INITIATOR), *_approvers(r), *archive,
-                Level("接收", r.get("receiver"), frozenset({"receive"})),
-                Level("报到", to_code, frozenset({"report", "urge", "handling"}))]
+                receive, report]
     if kind == "whole-unit":
         return [Level("申请", from_code, frozenset()),
-                Level("同意接收", r.get("to"), frozenset({"agree"})),
-                Level("审批", r.get("handler"), frozenset({"decide"}))]
-    head = [Level("申请", from_code, APPLICANT), Level("发起", r.get("initiator"), INITIATOR),
-            *_approvers(r)]
+                Level("同意接收", r.get("to"), frozenset({"agree"}), limit=5),
+                Level("审批", r.get("handler"), frozenset({"decide"}), limit=5)]
+    head = [Level("申请", from_code, APPLICANT),
+            Level("发起", r.get("initiator"), INITIATOR, limit=5), *_approvers(r)]
     if kind == "out":
-        return [*head, Level("开具介绍信", r.get("issuer"), frozenset({"handover"})),
+        return [*head, Level("开具介绍信", r.get("issuer"), frozenset({"handover"}), limit=5),
                 Level("登记回执", r.get("issuer"), frozenset({"receipt", "followup"}))]
     if kind == "out-of-system":
-        return [*head, Level("转出办理", r.get("handler"), frozenset({"record_destination"}))]
-    return [*head, *archive, Level("接收", r.get("receiver"), frozenset({"receive"})),
-            Level("报到", to_code, frozenset({"report", "urge", "handling"}))]
+        return [*head, Level("转出办理", r.get("handler"), frozenset({"record_destination"}),
+                             limit=5)]
+    return [*head, *archive, receive, report]
 
 
 def _codes(session: Session, ids: set[int | None]) -> dict[int, str]:
@@ -182,6 +184,17 @@ def case_progress(session: Session, case: TransferCase, now: datetime) -> list[P
         steps.append(_step(level, names.get(level.org or "", level.org or "—"), mine, case,
                            now, counter))
     return steps
+
+
+def route_preview(session: Session, kind: str, route: dict[str, Any], from_code: str | None,
+                  to_code: str | None) -> list[ProgressStep]:
+    """The route a request would take, as the progress line draws it (nothing started)."""
+    levels = route_levels(kind, route, from_code, to_code)
+    names = _names(session, {level.org for level in levels})
+    return [ProgressStep(level.label, level.org, names.get(level.org or "", level.org or "—"),
+                         "waiting", "本次申请" if i == 0 else "待办理", None, None, level.limit,
+                         level.parallel)
+            for i, level in enumerate(levels)]
 
 
 def send_backs(session: Session, case: TransferCase) -> list[SendBack]:

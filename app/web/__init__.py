@@ -31,6 +31,7 @@ BLUEPRINTS: list[str] = [
     "app.web.inbox",
     "app.web.tasks",
     "app.web.prints",
+    "app.web.start",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
