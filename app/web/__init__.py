@@ -32,6 +32,7 @@ BLUEPRINTS: list[str] = [
     "app.web.tasks",
     "app.web.prints",
     "app.web.start",
+    "app.web.notices",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
