@@ -139,8 +139,35 @@ def build_form(schema: Mapping[str, Any] | None, values: Mapping[str, Any] | Non
     if decision is not None and decision.widget != "decision":
         items["decision"] = decision
         decision = None
-    return TaskForm(title=str(schema.get("title") or ""), fields=list(items.values()),
+    return TaskForm(title=str(schema.get("title") or ""), fields=ordered(items),
                     decision=decision)
+
+
+def _group(item: FormField) -> int:
+    if item.name == "comment":
+        return 4
+    if item.name == "reason_code":
+        return 3
+    if item.must_be_true:
+        return 2
+    return 0 if item.required else 1
+
+
+def ordered(items: dict[str, FormField]) -> list[FormField]:
+    """The fields in reading order. Deployed schemas keep their keys sorted (the content
+    hash needs one spelling), so the order is made here: required fields, optional ones,
+    confirmations to tick, the reason, the comment; a field required only for a choice of
+    another field follows that field."""
+    def placed(item: FormField) -> bool:
+        return any(other in items and items[other].widget != "decision"
+                   for other in item.required_when)
+
+    result: list[FormField] = []
+    for item in sorted((i for i in items.values() if not placed(i)),
+                       key=lambda i: (_group(i), i.name)):
+        result.append(item)
+        result += [i for i in items.values() if placed(i) and item.name in i.required_when]
+    return result
 
 
 def _scalar(kind: Any, text: str) -> Any:
