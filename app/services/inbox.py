@@ -48,6 +48,7 @@ class InboxRow:
     case_id: int
     case_number: str
     kind_label: str
+    status: str
     status_label: str
     subject: str                      # the member's name (the unit's, whole-unit)
     title: str                        # the task, or the case's current step
@@ -195,7 +196,7 @@ def _task_rows(session: Session, rows: list[Any], now: datetime, calendar: Calen
                 due = Due("overdue", 0, "已超期", task.due_provisional)
         result.append(InboxRow(
             case_id=case.id, case_number=case.number, kind_label=CASE_KINDS[case.kind],
-            status_label=CASE_STATUSES.get(case.status, case.status),
+            status=case.status, status_label=CASE_STATUSES.get(case.status, case.status),
             subject=subject_of(case, member_name, units), title=task.title, task_id=task.id,
             open=task.status == "open", created_at=task.created_at, due_at=task.due_at,
             due=due, completed_at=task.completed_at, completed_by=task.completed_by,
@@ -225,7 +226,7 @@ def _case_rows(session: Session, rows: list[Any]) -> list[InboxRow]:
     units = _unit_names(session, cases)
     where = _where_now(session, cases)
     return [InboxRow(case_id=case.id, case_number=case.number,
-                     kind_label=CASE_KINDS[case.kind],
+                     kind_label=CASE_KINDS[case.kind], status=case.status,
                      status_label=CASE_STATUSES.get(case.status, case.status),
                      subject=subject_of(case, name, units),
                      title="；".join(where.get(case.id, [])) or "—",

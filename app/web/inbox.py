@@ -9,6 +9,7 @@ from flask import Blueprint, render_template, request
 from flask_login import login_required
 
 from app import policy
+from app.models.case import FINAL_STATUSES
 from app.services.inbox import TABS, due_day, inbox
 from app.services.progress import DECISION_LABELS
 from app.web.filters import date_cn
@@ -25,6 +26,16 @@ def due_date_cn(value: datetime | None) -> str:
 
 def _page_number(text: str | None) -> int:
     return int(text) if text and text.isdigit() else 1
+
+
+@bp.app_template_global("status_badge")
+def status_badge(status: str) -> str:
+    """The badge colour of a case status: done green, sent back orange, ended grey, else blue."""
+    if status == "completed":
+        return "done"
+    if status in ("sent_back", "archive_verifying"):
+        return "back"
+    return "waiting" if status in FINAL_STATUSES else "progress"
 
 
 @bp.get("")

@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 MAX_RADIOS = 4
 TEXTAREA_FROM = 200   # strings that may be longer than this get a text area
 CONFIRM_DECISIONS = frozenset({"refuse", "close"})
+WIDGET_RANK = {"radio": 0, "select": 0, "text": 1, "date": 1, "textarea": 2, "checkboxes": 3}
 BUTTON_STYLES = {"send_back": "back", "refuse": "danger", "close": "danger"}
 
 
@@ -156,15 +157,16 @@ def _group(item: FormField) -> int:
 def ordered(items: dict[str, FormField]) -> list[FormField]:
     """The fields in reading order. Deployed schemas keep their keys sorted (the content
     hash needs one spelling), so the order is made here: required fields, optional ones,
-    confirmations to tick, the reason, the comment; a field required only for a choice of
-    another field follows that field."""
+    confirmations to tick, the reason, the comment — within each, choices first, then short
+    fields, long texts and lists of items; a field required only for a choice of another
+    field follows that field."""
     def placed(item: FormField) -> bool:
         return any(other in items and items[other].widget != "decision"
                    for other in item.required_when)
 
     result: list[FormField] = []
     for item in sorted((i for i in items.values() if not placed(i)),
-                       key=lambda i: (_group(i), i.name)):
+                       key=lambda i: (_group(i), WIDGET_RANK.get(i.widget, 1), i.name)):
         result.append(item)
         result += [i for i in items.values() if placed(i) and item.name in i.required_when]
     return result

@@ -21,7 +21,7 @@ def schema(name: str) -> dict:
 def test_widgets_order_and_conditions() -> None:
     form = build_form(schema("archive_review"))
     assert [(f.name, f.widget) for f in form.fields] == [
-        ("items_present", "checkboxes"), ("result", "radio"), ("findings", "textarea"),
+        ("result", "radio"), ("findings", "textarea"), ("items_present", "checkboxes"),
         ("comment", "textarea")]
     findings = form.field("findings")
     assert findings.conditions == ["审核结果为“发现问题，影响确认党员身份”时必填"]
@@ -44,7 +44,7 @@ def test_receive_and_handover_orders() -> None:
     assert [f.name for f in receive.fields] == ["target_branch", "record_checked", "comment"]
     assert receive.field("record_checked").must_be_true
     handover = build_form(schema("handover"))
-    assert [f.name for f in handover.fields] == ["handed_over_on", "method", "tracking_number"]
+    assert [f.name for f in handover.fields] == ["method", "tracking_number", "handed_over_on"]
     assert handover.field("handed_over_on").widget == "date"
     handling = build_form(schema("handling"))  # a free-text decision stays a field
     assert handling.decision is None and handling.fields[0].name == "decision"
