@@ -145,25 +145,32 @@ def summarize(session: Session, case: TransferCase) -> CaseSummary:
 
 
 def receiving_branches(session: Session, receiver_code: str | None) -> list[tuple[str, str]]:
-    """The branches the receiving committee may assign (its own unit's branches)."""
-    from app.org.facts import unit
-    from app.org.tree import OrgError
-    from app.services.directory import DbDirectory
+    """The branches the receiving committee may assign: those whose unit (the nearest
+    organisation above that may transfer members) is the receiver. One query of the
+    receiver's subtree; the walk up stays inside it."""
+    from app.org.facts import is_unit
+    from app.org.tree import OrgNode
 
     receiver = session.scalar(select(Org).where(Org.code == receiver_code)) \
         if receiver_code else None
     if receiver is None:
         return []
-    rows = session.execute(select(Org.code, Org.name).where(
-        Org.kind == "branch", Org.path.startswith(receiver.path, autoescape=True))
-        .order_by(Org.code).limit(MAX_BRANCH_CHOICES * 2)).all()
-    directory, found = DbDirectory(session), []
-    for code, name in rows:
-        try:
-            if unit(directory, code).code == receiver.code:
-                found.append((code, name))
-        except OrgError:
+    rows = session.execute(select(Org.id, Org.code, Org.name, Org.kind, Org.parent_id,
+                                  Org.nationwide, Org.approves_members)
+                           .where(Org.path.startswith(receiver.path, autoescape=True))
+                           .order_by(Org.code)).all()
+    by_id = {r.id: r for r in rows}
+    found = []
+    for row in rows:
+        if row.kind != "branch":
             continue
+        parent = by_id.get(row.parent_id)
+        while parent is not None and parent.id != receiver.id and not is_unit(OrgNode(
+                parent.code, parent.name, parent.kind, None, parent.nationwide,
+                parent.approves_members)):
+            parent = by_id.get(parent.parent_id)
+        if parent is not None and parent.id == receiver.id:
+            found.append((row.code, row.name))
     return found[:MAX_BRANCH_CHOICES]
 
 
