@@ -47,7 +47,7 @@ test: install
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/mypy app/org
+	$(BIN)/mypy app/org app/workcal app/engine
 
 clean-venv:
 	rm -rf $(VENV)

@@ -74,7 +74,8 @@ def owning_id(el: etree._Element) -> str | None:
     """The id of *el* or of its nearest ancestor that has one."""
     node: etree._Element | None = el
     while node is not None:
-        if node.get("id"):
-            return node.get("id")
+        found = node.get("id")
+        if found:
+            return str(found)
         node = node.getparent()
     return None

@@ -42,7 +42,7 @@ class _AnyInstant(str):
 
     __slots__ = ()
 
-    def __getitem__(self, key: object) -> _AnyInstant:  # type: ignore[override]
+    def __getitem__(self, key: object) -> _AnyInstant:
         return self
 
     def get(self, key: object, default: object = None) -> _AnyInstant:

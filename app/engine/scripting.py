@@ -40,7 +40,7 @@ class HandlerFailed(Exception):
         super().__init__(f"handler {operator!r} failed: {type(cause).__name__}: {cause}")
 
 
-class ZhuanjieEnvironment(TaskDataEnvironment):
+class ZhuanjieEnvironment(TaskDataEnvironment):  # type: ignore[misc]
     """Task-data environment with restricted builtins and zhuanjie's functions."""
 
     def __init__(self, functions: Mapping[str, Callable[..., Any]]) -> None:

@@ -33,7 +33,7 @@ class SpeclessWorkflowConverter(BpmnWorkflowConverter):  # type: ignore[misc]
     """Converts a workflow without its specs; restoring takes them as arguments."""
 
     def to_dict(self, workflow: BpmnWorkflow) -> dict[str, Any]:
-        dct = super(BpmnWorkflowConverter, self).to_dict(workflow)
+        dct: dict[str, Any] = super(BpmnWorkflowConverter, self).to_dict(workflow)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct

@@ -98,7 +98,7 @@ def _recurring(expression: str, now: datetime) -> tuple[int, datetime, float]:
     return cycles, start, duration.total_seconds()
 
 
-_REPLACEMENTS: dict[type, type] = {
+_REPLACEMENTS: dict[type, Any] = {
     TimeDateEventDefinition: ClockTimeDate,
     DurationTimerEventDefinition: ClockDuration,
     CycleTimerEventDefinition: ClockCycle,

@@ -33,7 +33,7 @@ class SignedIn(UserMixin):  # type: ignore[misc]
         return bool(self._user.active)
 
 
-@login_manager.user_loader  # type: ignore[misc]
+@login_manager.user_loader  # type: ignore[untyped-decorator]
 def load_user(user_id: str) -> SignedIn | None:
     user = db().get(User, int(user_id)) if user_id.isdigit() else None
     return SignedIn(user) if user is not None and user.active else None
@@ -65,7 +65,7 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-@login_required  # type: ignore[misc]
+@login_required  # type: ignore[untyped-decorator]
 def logout() -> Response:
     """Sign out and forget the session."""
     logout_user()

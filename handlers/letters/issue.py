@@ -72,14 +72,19 @@ def issue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
             "receipt_escalate_at": start_of_day(add_months(receipt_due, 3)).isoformat()}
 
 
-@register("letters/receipt_received")
-def receipt_received(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
-    """The receipt (回执) of the paper letter came back: record when and from whom."""
+def _paper_letter(ctx: HandlerContext) -> Letter:
     case = case_of(ctx)
     letter = ctx.session.scalar(select(Letter).where(Letter.case_id == case.id,
                                                      Letter.kind == "transfer"))
     if letter is None:
         raise HandlerError(f"case {case.number} has no paper letter")
+    return letter
+
+
+@register("letters/receipt_received")
+def receipt_received(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
+    """The receipt (回执) of the paper letter came back: record when and from whom."""
+    letter = _paper_letter(ctx)
     letter.receipt_received_on = parse_day(ctx.data.get("received_on"), "received_on")
     letter.receipt_org_name = str(ctx.data.get("receiving_org", ""))[:200]
     letter.handed_over_how = letter.handed_over_how or ctx.data.get("method")
@@ -89,11 +94,7 @@ def receipt_received(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, A
 @register("letters/handed_over")
 def handed_over(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """How the letter was handed over (in person / by post with its tracking number)."""
-    case = case_of(ctx)
-    letter = ctx.session.scalar(select(Letter).where(Letter.case_id == case.id,
-                                                     Letter.kind == "transfer"))
-    if letter is None:
-        raise HandlerError(f"case {case.number} has no paper letter")
+    letter = _paper_letter(ctx)
     letter.handed_over_how = str(ctx.data.get("method"))
     letter.tracking_number = ctx.data.get("tracking_number") or None
     letter.handed_over_on = parse_day(ctx.data.get("handed_over_on"), "handed_over_on")
