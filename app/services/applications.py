@@ -73,10 +73,15 @@ def movable_units(session: Session, user: User) -> list[OrgChoice]:
     return [OrgChoice(code, name, org.name) for code, name in rows]
 
 
-def may_register_incoming(session: Session, user: User) -> bool:
-    """Operators of an organisation with nationwide authority register paper letters (Art. 10)."""
-    return policy.has(user, policy.Action.REGISTER_INCOMING) and \
-        bool(user_org(session, user).nationwide)
+def may_register_incoming(session: Session, user: User, rules: str) -> bool:
+    """Operators of an organisation with nationwide authority (Art. 4, under the *rules* in
+    force) register the paper letters addressed to it (Art. 10)."""
+    from app.org.facts import is_nationwide
+    from app.services.directory import DbDirectory
+
+    if not policy.has(user, policy.Action.REGISTER_INCOMING):
+        return False
+    return is_nationwide(DbDirectory(session).get(user_org(session, user).code), rules)
 
 
 def _kinds(kind: str) -> tuple[str, ...]:

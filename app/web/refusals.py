@@ -67,6 +67,27 @@ KNOWN: list[tuple[str, str, str | None]] = [
 ]
 
 
+# messages beside fields that the checks word partly in English (app.org.idnumber)
+FIELD_MESSAGES: list[tuple[str, str]] = [
+    (r"must be 17 digits and a digit or X",
+     "公民身份号码无效：应为18位，前17位为数字，末位为数字或X"),
+    (r"holds no valid birth date", "公民身份号码无效：其中的出生日期不存在"),
+    (r"has a wrong check digit", "公民身份号码无效：校验码不正确，请逐位核对"),
+]
+
+
+def say_fields(fields: dict[str, str]) -> dict[str, str]:
+    """The field messages of an InvalidData, in Chinese."""
+    said = {}
+    for name, message in fields.items():
+        for pattern, chinese in FIELD_MESSAGES:
+            if re.search(pattern, message):
+                message = chinese
+                break
+        said[name] = message
+    return said
+
+
 def say(exc: ZhuanjieError) -> Said:
     """*exc* in Chinese, with its field when it concerns one."""
     text = str(exc)

@@ -22,7 +22,7 @@ from app.services import applications
 from app.services.progress import route_preview
 from app.services.transfer_checks import check_letter, check_registration
 from app.services.transfers import TransferRequest, preview_transfer, start_transfer
-from app.web.refusals import say
+from app.web.refusals import say, say_fields
 from app.web.start_forms import (
     MEMBER_KINDS,
     incoming_request,
@@ -48,7 +48,8 @@ def index() -> Any:
     if not (may_apply or policy.has(user, policy.Action.START_WHOLE_UNIT)):
         policy.require(user, policy.Action.START_MEMBER_TRANSFER)
     return render_template("start/index.html", may_apply=may_apply,
-                           may_register=applications.may_register_incoming(db(), user),
+                           may_register=applications.may_register_incoming(
+                               db(), user, settings().policy),
                            may_move=policy.has(user, policy.Action.START_WHOLE_UNIT))
 
 
@@ -64,7 +65,8 @@ def orgs_json() -> Any:
 
 def _errors_of(exc: ZhuanjieError, renames: dict[str, str]) -> tuple[dict[str, str], str]:
     if isinstance(exc, InvalidData):
-        return {renames.get(k, k): v for k, v in exc.fields.items()}, "请更正标出的字段。"
+        fields = say_fields(exc.fields)
+        return {renames.get(k, k): v for k, v in fields.items()}, "请更正标出的字段。"
     said = say(exc)
     if said.field:
         return {renames.get(said.field, said.field): said.message}, said.message
@@ -146,7 +148,7 @@ def _collect(errors: dict[str, str], check: Callable[[], Any],
     try:
         check()
     except InvalidData as exc:
-        for key, message in exc.fields.items():
+        for key, message in say_fields(exc.fields).items():
             errors.setdefault((renames or {}).get(key, key), message)
 
 
@@ -168,7 +170,8 @@ def incoming() -> Any:
                  {"name": "member.name", "gender": "member.gender",
                   "ethnicity": "member.ethnicity"},
                  {"org": applications.user_org(db(), user),
-                  "nationwide": applications.may_register_incoming(db(), user)})
+                  "nationwide": applications.may_register_incoming(db(), user,
+                                                                   settings().policy)})
 
 
 @bp.route("/whole-unit", methods=["GET", "POST"])

@@ -121,12 +121,13 @@ def test_a_nationwide_operator_registers_a_paper_letter(app, client, world) -> N
     app.config["CLOCK"] = at("2026-03-02T09:00")
     sign_in(client, "op-CS")
     page = client.get("/start").get_data(as_text=True)
-    assert "登记省外转入介绍信" in page and "申请整建制转接" in page
+    assert 'href="/start/incoming"' in page and 'href="/start/whole-unit"' in page
     expired = client.post("/start/incoming", data=registration_form(issued_on="2026-01-10"))
     assert beside(expired.get_data(as_text=True), "issued_on",
                   "介绍信已于2026年2月9日过期，不予登记（第十条）。")
     bad = client.post("/start/incoming", data=registration_form(**{"member.id_number": "123"}))
-    assert beside(bad.get_data(as_text=True), "member.id_number", "公民身份号码无效")
+    assert beside(bad.get_data(as_text=True), "member.id_number",
+                  "公民身份号码无效：应为18位，前17位为数字，末位为数字或X")
     preview = client.post("/start/incoming", data=registration_form()).get_data(as_text=True)
     assert "登记介绍信" in preview and "4401**********0026" in preview
     assert "440106199005060026" in preview  # carried in a hidden field, not shown
@@ -138,6 +139,7 @@ def test_a_nationwide_operator_registers_a_paper_letter(app, client, world) -> N
 def test_a_committee_may_not_register_paper_letters(app, client, world) -> None:
     app.config["CLOCK"] = at("2026-03-02T09:00")
     sign_in(client, "op-CS-YL-P1")
+    assert 'href="/start/incoming"' not in client.get("/start").get_data(as_text=True)
     page = client.get("/start/incoming").get_data(as_text=True)
     assert "本组织不具有全国转接权限" in page
     refused = client.post("/start/incoming", data=registration_form())
