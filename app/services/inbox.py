@@ -124,7 +124,7 @@ def _search(query: str, *extra: Any) -> ColumnElement[bool]:
 
 
 def _task_query(user: User, tab: str, query: str, now: datetime,
-                cutoff: datetime) -> Select[Any]:
+                cutoff: datetime) -> Select[HumanTask, TransferCase, str]:
     stmt = (select(HumanTask, TransferCase, Member.name)
             .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
             .outerjoin(Member, Member.id == TransferCase.member_id))
@@ -150,7 +150,7 @@ def _handled(org_id: int) -> ColumnElement[bool]:
     return or_(TransferCase.from_org_id == org_id, completed)
 
 
-def _case_query(user: User, query: str) -> Select[Any]:
+def _case_query(user: User, query: str) -> Select[TransferCase, str]:
     stmt = (select(TransferCase, Member.name)
             .join(CaseOrg, and_(CaseOrg.case_id == TransferCase.id,
                                 CaseOrg.org_id == user.org_id))
@@ -161,7 +161,7 @@ def _case_query(user: User, query: str) -> Select[Any]:
     return stmt
 
 
-def _count(session: Session, stmt: Select[Any]) -> int:
+def _count(session: Session, stmt: Select[*tuple[Any, ...]]) -> int:
     return int(session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
                or 0)
 
@@ -234,6 +234,17 @@ def _case_rows(session: Session, rows: list[Any]) -> list[InboxRow]:
             for case, name in rows]
 
 
+def _paging(session: Session, stmt: Select[*tuple[Any, ...]], page: int,
+            page_size: int) -> tuple[int, int, int]:
+    total = _count(session, stmt)
+    pages = max(ceil(total / page_size), 1)
+    return total, min(max(page, 1), pages), pages
+
+
+def _slice(stmt: Any, page: int, page_size: int) -> Any:
+    return stmt.limit(page_size).offset((page - 1) * page_size)
+
+
 def tab_counts(session: Session, user: User, now: datetime) -> dict[str, int]:
     """How many rows each tab has (without a search)."""
     cutoff = soon_cutoff(current_calendar(session), now)
@@ -250,19 +261,19 @@ def inbox(session: Session, user: User, now: datetime, *, tab: str = "todo", que
     query = query.strip()[:50]
     calendar = current_calendar(session)
     cutoff = soon_cutoff(calendar, now)
+    rows: list[InboxRow]
     if tab == "unfinished":
-        stmt = _case_query(user, query).order_by(TransferCase.updated_at.desc(),
-                                                 TransferCase.id.desc())
+        cases = _case_query(user, query).order_by(TransferCase.updated_at.desc(),
+                                                  TransferCase.id.desc())
+        total, page, pages = _paging(session, cases, page, page_size)
+        rows = _case_rows(session, list(session.execute(_slice(cases, page, page_size))))
     else:
-        stmt = _task_query(user, tab, query, now, cutoff)
-        stmt = stmt.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()) \
-            if tab == "done" else stmt.order_by(HumanTask.due_at.asc().nulls_last(),
-                                                HumanTask.id)
-    total = _count(session, stmt)
-    pages = max(ceil(total / page_size), 1)
-    page = min(max(page, 1), pages)
-    found = session.execute(stmt.limit(page_size).offset((page - 1) * page_size)).all()
-    rows = _case_rows(session, list(found)) if tab == "unfinished" \
-        else _task_rows(session, list(found), now, calendar, cutoff)
+        found = _task_query(user, tab, query, now, cutoff)
+        found = found.order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()) \
+            if tab == "done" else found.order_by(HumanTask.due_at.asc().nulls_last(),
+                                                 HumanTask.id)
+        total, page, pages = _paging(session, found, page, page_size)
+        rows = _task_rows(session, list(session.execute(_slice(found, page, page_size))), now,
+                          calendar, cutoff)
     return InboxPage(tab=tab, query=query, rows=rows, total=total, page=page, pages=pages,
                      counts=tab_counts(session, user, now))

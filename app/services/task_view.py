@@ -128,6 +128,7 @@ def summarize(session: Session, case: TransferCase) -> CaseSummary:
     registered = letter.get("member") if isinstance(letter.get("member"), dict) else {}
     assert isinstance(registered, dict)
     source, target = _ends(session, case)
+    who: tuple[str, str | None, str | None, str | None]
     if member is not None:
         who = (member.name, member.gender, member.id_number, member.category)
     elif case.kind == "whole-unit":
