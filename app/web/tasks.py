@@ -67,15 +67,18 @@ def submit(task_id: int) -> Any:
         return redirect(url_for("tasks.show", task_id=task_id))
     if "back" in request.form:
         return _page(view, data)
-    if data.get("decision") in CONFIRM_DECISIONS and request.form.get("confirmed") != "1":
-        try:
-            validate_form(view.schema, data)
-            errors = confirmation_errors(data)
-        except InvalidData as exc:
-            errors = {**exc.fields, **confirmation_errors(data)}
+    if data.get("decision") in CONFIRM_DECISIONS:
+        confirmed = request.form.get("confirmed") == "1"
+        errors = confirmation_errors(data)
+        if not confirmed:  # once confirmed, the engine checks the schema as it completes
+            try:
+                validate_form(view.schema, data)
+            except InvalidData as exc:
+                errors = {**exc.fields, **errors}
         if errors:
             return _page(view, data, errors, 422, "请更正标出的字段后再提交。")
-        return _confirm(view, data)
+        if not confirmed:
+            return _confirm(view, data)
     try:
         with writing() as s:
             done = tasks.complete_task(s, settings(), clock(), task_id, user.username, data)

@@ -95,6 +95,9 @@ def test_refusing_needs_a_confirmation_with_a_written_reason(client, world) -> N
     case = start_cross_county(world)
     task = world.task(case, "initiate")
     sign_in(client, "op-CS-YL-JY-P1")
+    skipped = client.post(f"/tasks/{task.id}", data={"decision": "refuse", "confirmed": "1",
+                                                     "reason_code": "no_reason"})
+    assert skipped.status_code == 422 and task_state(world, task.id) == ("open", None)
     no_reason = client.post(f"/tasks/{task.id}", data={"decision": "refuse",
                                                        "reason_code": "no_reason"})
     assert no_reason.status_code == 422
