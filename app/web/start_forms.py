@@ -15,6 +15,7 @@ from app.models.org import Org
 from app.org.idnumber import mask
 from app.services.applications import resolve_org
 from app.services.transfers import TransferRequest
+from app.web.filters import date_cn
 
 MEMBER_KINDS = {"intra": "省内转接", "out": "转出省外", "out-of-system": "转往系统外"}
 ARCHIVE_HANDLING = {"with_letter": "档案随转", "sealed_copy": "提供入党志愿书复印件（盖章、密封）"}
@@ -79,6 +80,13 @@ def whole_unit_request(session: Session, form: MultiDict[str, str],
     return TransferRequest(kind="whole-unit", unit=unit or None, new_parent=parent)
 
 
+def _day(value: Any) -> str:
+    try:
+        return date_cn(str(value)) if value else ""
+    except ValueError:
+        return str(value)
+
+
 def _org_name(session: Session, code: str | None) -> str:
     if not code:
         return ""
@@ -116,7 +124,7 @@ def preview_facts(session: Session, req: TransferRequest) -> list[tuple[str, str
         return [
             *facts,
             ("介绍信", f"{r.get('province', '')} {r.get('issuing_org', '')} {r.get('serial', '')}"),
-            ("开具日期", str(r.get("issued_on", ""))), ("有效期", f"{r.get('validity_days')} 天"),
+            ("开具日期", _day(r.get("issued_on"))), ("有效期", f"{r.get('validity_days')} 天"),
             ("党员", f"{m.get('name', '')}（{CATEGORIES.get(str(m.get('category')), '')}）"),
             ("公民身份号码", mask(str(m.get("id_number") or "")) if m.get("id_number") else ""),
             ("转入党支部", _org_name(session, req.target_branch))]
