@@ -64,6 +64,14 @@ def branch_members(session: Session, user: User) -> list[MemberChoice]:
             for m, number in rows]
 
 
+def branch_of_member(session: Session, member_code: str | None) -> str | None:
+    """The code of the branch a member belongs to (None for an unknown member)."""
+    if not member_code:
+        return None
+    return session.scalar(select(Org.code).join(Member, Member.branch_id == Org.id)
+                          .where(Member.code == member_code))
+
+
 def movable_units(session: Session, user: User) -> list[OrgChoice]:
     """The organisations directly under the user's own, which it may move whole (Art. 6)."""
     policy.require(user, policy.Action.START_WHOLE_UNIT)

@@ -108,17 +108,7 @@ def _ends(req: TransferRequest, route: dict[str, Any]) -> tuple[str | None, str 
         return str(route.get("from") or ""), req.new_parent
     if req.kind == "in":
         return str(route.get("registrar") or ""), req.target_branch
-    return str(route.get("from") or _branch_of(req) or ""), req.target_branch
-
-
-def _branch_of(req: TransferRequest) -> str | None:
-    from sqlalchemy import select
-
-    from app.models.member import Member
-    from app.models.org import Org
-
-    return db().scalar(select(Org.code).join(Member, Member.branch_id == Org.id)
-                       .where(Member.code == req.member)) if req.member else None
+    return applications.branch_of_member(db(), req.member), req.target_branch
 
 
 @bp.route("/member", methods=["GET", "POST"])
