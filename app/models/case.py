@@ -219,4 +219,5 @@ class Notification(Base):
     read_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     error: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_notification_status", "status", "created_at"),)
+    __table_args__ = (Index("ix_notification_status", "status", "created_at"),
+                      Index("ix_notification_unread", "org_id", "read_at"))

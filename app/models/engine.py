@@ -82,6 +82,7 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_task_inbox", "assignee_org_id", "status", "due_at"),
         Index("ix_human_task_due", "status", "due_at"),
+        Index("ix_human_task_done", "assignee_org_id", "status", "completed_at"),
     )
 
 

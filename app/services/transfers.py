@@ -55,8 +55,6 @@ def _org(session: Session, code: str | None, what: str) -> Org:
     return org
 
 
-
-
 def _open_case_of(session: Session, member_id: int) -> TransferCase | None:
     return session.scalar(select(TransferCase).where(
         TransferCase.member_id == member_id, TransferCase.status.not_in(FINAL_STATUSES)))
@@ -138,8 +136,19 @@ def _org_id(session: Session, code: str | None) -> int | None:
     return session.scalar(select(Org.id).where(Org.code == code)) if code else None
 
 
-def _start_member_case(session: Session, settings: Settings, clock: Clock, user: User,
-                       req: TransferRequest) -> TransferCase:
+@dataclass
+class _Plan:
+    """A checked request: the route, the workflow's data and the case's columns."""
+
+    kind: str
+    route: dict[str, Any]
+    data: dict[str, Any]
+    columns: dict[str, Any]
+    lock_unit: int | None = None
+
+
+def _plan_member_case(session: Session, settings: Settings, user: User,
+                      req: TransferRequest) -> _Plan:
     """intra / out / out-of-system: a branch secretary applies for a member of the branch."""
     member, branch = _member_request(session, user, req)
     letter = check_letter(req.letter, req.kind)
@@ -156,16 +165,16 @@ def _start_member_case(session: Session, settings: Settings, clock: Clock, user:
     destination = check_registration(req.destination, "destination") if req.kind == "out" \
         else None
     route = _route(session, settings, req.kind, data)
-    case = _new_case(session, clock, user, req.kind, route, member_id=member.id,
-                     from_org_id=branch.id, to_org_id=target.id if target else None,
-                     initiator_org_id=_org_id(session, route["initiator"]),
-                     receiver_org_id=_org_id(session, route.get("receiver")),
-                     letter=letter, destination=destination)
-    return _launch(session, settings, clock, user, case, data)
+    return _Plan(req.kind, route, data, {
+        "member_id": member.id, "from_org_id": branch.id,
+        "to_org_id": target.id if target else None,
+        "initiator_org_id": _org_id(session, route["initiator"]),
+        "receiver_org_id": _org_id(session, route.get("receiver")),
+        "letter": letter, "destination": destination})
 
 
-def _start_incoming(session: Session, settings: Settings, clock: Clock, user: User,
-                    req: TransferRequest) -> TransferCase:
+def _plan_incoming(session: Session, settings: Settings, clock: Clock, user: User,
+                   req: TransferRequest) -> _Plan:
     """in: an operator of the addressee (nationwide) registers a paper letter from outside."""
     registrar = session.get(Org, user.org_id)
     assert registrar is not None
@@ -182,17 +191,15 @@ def _start_incoming(session: Session, settings: Settings, clock: Clock, user: Us
     data = {"registrar": registrar.code, "target_branch": target.code,
             "member": {"name": reg["member"]["name"]}, "letter": reg}
     route = _route(session, settings, "in", data)
-    case = _new_case(session, clock, user, "in", route, member_id=None,
-                     from_org_id=registrar.id, to_org_id=target.id,
-                     initiator_org_id=registrar.id,
-                     receiver_org_id=_org_id(session, route["receiver"]), letter=reg,
-                     destination={"issuing_org": reg["issuing_org"],
-                                  "province": reg["province"]})
-    return _launch(session, settings, clock, user, case, data)
+    return _Plan("in", route, data, {
+        "member_id": None, "from_org_id": registrar.id, "to_org_id": target.id,
+        "initiator_org_id": registrar.id,
+        "receiver_org_id": _org_id(session, route["receiver"]), "letter": reg,
+        "destination": {"issuing_org": reg["issuing_org"], "province": reg["province"]}})
 
 
-def _start_whole_unit(session: Session, settings: Settings, clock: Clock, user: User,
-                      req: TransferRequest) -> TransferCase:
+def _plan_whole_unit(session: Session, settings: Settings, user: User,
+                     req: TransferRequest) -> _Plan:
     """whole-unit: an operator of the unit's current parent applies (Art. 6)."""
     unit = _org(session, req.unit, "unit")
     new_parent = _org(session, req.new_parent, "new_parent")
@@ -209,22 +216,39 @@ def _start_whole_unit(session: Session, settings: Settings, clock: Clock, user: 
     data = {"unit": {"code": unit.code, "name": unit.name}, "new_parent": new_parent.code,
             "member": {"name": unit.name}}
     route = _route(session, settings, "whole-unit", data)
-    case = _new_case(session, clock, user, "whole-unit", route, unit_org_id=unit.id,
-                     from_org_id=unit.parent_id, to_org_id=new_parent.id,
-                     initiator_org_id=unit.parent_id,
-                     receiver_org_id=new_parent.id, letter={}, destination=None)
-    session.add(OrgLock(org_id=unit.id, case_id=case.id, locked_at=clock.now()))
-    return _launch(session, settings, clock, user, case, data)
+    return _Plan("whole-unit", route, data, {
+        "unit_org_id": unit.id, "from_org_id": unit.parent_id, "to_org_id": new_parent.id,
+        "initiator_org_id": unit.parent_id, "receiver_org_id": new_parent.id, "letter": {},
+        "destination": None}, lock_unit=unit.id)
+
+
+def _plan(session: Session, settings: Settings, clock: Clock, user: User,
+          req: TransferRequest) -> _Plan:
+    if req.kind in ("intra", "out", "out-of-system"):
+        return _plan_member_case(session, settings, user, req)
+    if req.kind == "in":
+        return _plan_incoming(session, settings, clock, user, req)
+    if req.kind == "whole-unit":
+        return _plan_whole_unit(session, settings, user, req)
+    raise InvalidData(f"unknown kind {req.kind!r}", {"kind": "取值无效"})
+
+
+def preview_transfer(session: Session, settings: Settings, clock: Clock, req: TransferRequest,
+                     username: str) -> dict[str, Any]:
+    """Check *req* as start_transfer would and give the route it would take; writes nothing.
+
+    The applicant sees this route before submitting (PROCEDURES.md §1.1); every refusal
+    start_transfer would give is given here too.
+    """
+    return _plan(session, settings, clock, active_user(session, username), req).route
 
 
 def start_transfer(session: Session, settings: Settings, clock: Clock, req: TransferRequest,
                    username: str) -> TransferCase:
     """Validate *req* as *username*, create the case and start its procedure."""
     user = active_user(session, username)
-    if req.kind in ("intra", "out", "out-of-system"):
-        return _start_member_case(session, settings, clock, user, req)
-    if req.kind == "in":
-        return _start_incoming(session, settings, clock, user, req)
-    if req.kind == "whole-unit":
-        return _start_whole_unit(session, settings, clock, user, req)
-    raise InvalidData(f"unknown kind {req.kind!r}", {"kind": "取值无效"})
+    plan = _plan(session, settings, clock, user, req)
+    case = _new_case(session, clock, user, plan.kind, plan.route, **plan.columns)
+    if plan.lock_unit is not None:
+        session.add(OrgLock(org_id=plan.lock_unit, case_id=case.id, locked_at=clock.now()))
+    return _launch(session, settings, clock, user, case, plan.data)

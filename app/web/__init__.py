@@ -28,6 +28,11 @@ csrf = CSRFProtect()
 BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
+    "app.web.inbox",
+    "app.web.tasks",
+    "app.web.prints",
+    "app.web.start",
+    "app.web.notices",
     "app.web.editor",
     "app.web.calendar_admin",
     "app.web.org_admin",
