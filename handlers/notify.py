@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from app.engine.clock import SHANGHAI
 from app.models.case import Letter
 from app.models.engine import HumanTask
 from app.models.org import Org
 from app.services.notifications import enqueue
 from handlers import HandlerContext, register
 from handlers.context import case_of
+
+
+def last_day(due: datetime | None) -> str:
+    """The last day of a deadline in words (a due instant is 00:00 of the day after it)."""
+    if due is None:
+        return "（未设时限）"
+    day = (due.astimezone(SHANGHAI) - timedelta(seconds=1)).date()
+    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def _targets(ctx: HandlerContext, org_id: int, superior: bool) -> list[int]:
@@ -42,9 +52,8 @@ def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
             to_superior = org_id != task.assignee_org_id
             subject = (f"【超期提醒】{case.number}“{task.title}”已超过办理时限"
                        + ("（下级党组织办理超期）" if to_superior else ""))
-            body = (f"案件 {case.number} 的“{task.title}”应于 "
-                    f"{task.due_at.isoformat() if task.due_at else ''} 前办结，现已超期，"
-                    "请及时办理。")
+            body = (f"案件 {case.number} 的“{task.title}”办理时限至 {last_day(task.due_at)}，"
+                    "现已超期，请及时办理。")
             if enqueue(ctx.session, now=ctx.now, org_id=org_id, kind="overdue",
                        subject=subject, body=body, case_id=case.id, human_task_id=task.id,
                        dedupe_key=f"overdue:{task.id}:{org_id}"):
@@ -63,8 +72,10 @@ def receipt_overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, An
     # one reminder per month at most, even if a late scheduler catches several cycles up
     key = f"receipt_overdue:{case.id}:{ctx.now.date().isoformat()[:7]}"
     subject = f"【回执逾期】{case.number} 介绍信回执尚未收到，请督促党员及时转入"
+    due = (f"{letter.receipt_due.year}年{letter.receipt_due.month}月{letter.receipt_due.day}日"
+           if letter.receipt_due else "")
     body = (f"案件 {case.number} 的介绍信（〔{letter.year}〕第 {letter.serial} 号）回执应于 "
-            f"{letter.receipt_due.isoformat() if letter.receipt_due else ''} 前寄回，"
+            f"{due}前寄回，"
             "现已逾期，请督促党员及时将组织关系转入目标党组织。")
     row = enqueue(ctx.session, now=ctx.now, org_id=letter.issuer_org_id, kind="receipt_overdue",
                   subject=subject, body=body, case_id=case.id, dedupe_key=key)
@@ -86,10 +97,10 @@ def remind(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     for task in tasks:
         if task.assignee_org_id is None:
             continue
-        due = task.due_at.isoformat() if task.due_at else ""
+        due = last_day(task.due_at)
         if enqueue(ctx.session, now=ctx.now, org_id=task.assignee_org_id, kind="reminder",
                    subject=f"【办理提醒】{case.number}“{task.title}”请在时限内办结",
-                   body=f"案件 {case.number} 的“{task.title}”办理时限为 {due}，请及时办理。",
+                   body=f"案件 {case.number} 的“{task.title}”办理时限至 {due}，请及时办理。",
                    case_id=case.id, human_task_id=task.id,
                    dedupe_key=f"remind:{task.id}:{ctx.task_spec}"):
             sent += 1
