@@ -23,11 +23,14 @@ from app.models.letter import LetterSerial
 from app.models.member import Member
 from app.models.member_import import MemberImportRow
 from app.models.org import Org
+from app.models.security import ApiToken, AuthAttempt
 from app.models.user import User, UserRole
 
 __all__ = [
+    "ApiToken",
     "ArchiveItem",
     "AuditEvent",
+    "AuthAttempt",
     "AuditHead",
     "CalendarChange",
     "CalendarChangeDay",

@@ -10,7 +10,7 @@ import importlib
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -43,6 +43,10 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["SETTINGS"].session_cookie_secure:
+        # behind TLS: browsers must never fall back to plain HTTP for this site
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     return response
 
 
