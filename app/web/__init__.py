@@ -28,6 +28,7 @@ csrf = CSRFProtect()
 BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
+    "app.web.api",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -54,6 +55,12 @@ def _error_page(status: int, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _is_api() -> bool:
+    # URLs under /api/ that match no route (404, 405) never reach the API blueprint's
+    # handlers: they answer in JSON here too
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def _register_errors(app: Flask) -> None:
     kinds: list[tuple[type[ZhuanjieError], int]] = [
         (Forbidden, 403), (NotFound, 404), (Conflict, 409), (NotAllowed, 409),
@@ -64,14 +71,22 @@ def _register_errors(app: Flask) -> None:
         400, "页面已过期或请求来源无法验证，请返回后刷新页面再提交。"))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> Any:
+        if _is_api():
+            from app.web.api.core import refusal_response
+
+            return refusal_response(exc)
         messages = {403: "您没有权限访问此页面。", 404: "您访问的页面不存在。",
                     405: "不支持此操作。"}
         code = exc.code or 500
         return _error_page(code, messages.get(code, exc.description or "请求有误。"))
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[str, int]:
+    def unexpected(exc: Exception) -> Any:
+        if _is_api():
+            from app.web.api.core import refusal_response
+
+            return refusal_response(exc)
         log.exception("unexpected error on %s", request.path)
         return _error_page(500, "系统发生错误，请稍后重试；如仍有问题请联系系统管理员。")
 
