@@ -29,6 +29,8 @@ BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
     "app.web.api",
+    "app.web.account",
+    "app.web.member_progress",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
