@@ -95,7 +95,7 @@ def _org_codes(session: Session, ids: set[int | None]) -> dict[int, str]:
     wanted = [i for i in ids if i is not None]
     if not wanted:
         return {}
-    return dict(session.execute(select(Org.id, Org.code).where(Org.id.in_(wanted))).tuples())
+    return dict(session.execute(select(Org.id, Org.code).where(Org.id.in_(wanted))).all())
 
 
 def case_summaries(session: Session, cases: list[TransferCase]) -> list[dict[str, Any]]:
@@ -104,7 +104,7 @@ def case_summaries(session: Session, cases: list[TransferCase]) -> list[dict[str
                       | {c.initiator_org_id for c in cases})
     member_ids = [c.member_id for c in cases if c.member_id is not None]
     names = dict(session.execute(select(Member.id, Member.name)
-                                 .where(Member.id.in_(member_ids))).tuples()) \
+                                 .where(Member.id.in_(member_ids))).all()) \
         if member_ids else {}
     instance_ids = [c.instance_id for c in cases if c.instance_id is not None]
     late = set(session.scalars(select(HumanTask.instance_id).where(

@@ -41,7 +41,7 @@ def search_orgs(session: Session, user: User, text: str | None, kind: str | None
                            .limit(per_page)).all()
     parents = {o.parent_id for o in rows if o.parent_id is not None}
     codes = dict(session.execute(select(Org.id, Org.code).where(Org.id.in_(parents)))
-                 .tuples()) if parents else {}
+                 .all()) if parents else {}
     items = [{"code": o.code, "name": o.name, "kind": o.kind, "kind_name": KIND_NAMES[o.kind],
               "parent": codes.get(o.parent_id or 0), "nationwide": o.nationwide,
               "approves_members": o.approves_members} for o in rows]
