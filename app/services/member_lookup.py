@@ -47,8 +47,9 @@ def _masked_name(name: str | None) -> str:
 
 
 def _progress(session: Session, case: TransferCase) -> dict[str, Any]:
+    # the stage, never the task's title: titles carry the member's name
     open_steps = session.execute(
-        select(HumanTask.title, Org.name).outerjoin(Org, Org.id == HumanTask.assignee_org_id)
+        select(HumanTask.stage, Org.name).outerjoin(Org, Org.id == HumanTask.assignee_org_id)
         .where(HumanTask.instance_id == case.instance_id, HumanTask.status == "open")
         .order_by(HumanTask.id)).all() if case.instance_id else []
     name = session.scalar(select(Member.name).where(Member.id == case.member_id)) \
@@ -58,7 +59,8 @@ def _progress(session: Session, case: TransferCase) -> dict[str, Any]:
             "member": _masked_name(name), "created_at": case.created_at,
             "landed_at": case.landed_at, "reported_at": case.reported_at,
             "ended_at": case.ended_at,
-            "now_at": [{"title": t, "org": o or ""} for t, o in open_steps]}
+            "now_at": [{"title": CASE_STATUSES.get(stage or "", "办理中"), "org": o or ""}
+                       for stage, o in open_steps]}
 
 
 def lookup(session: Session, settings: Settings, number: str, id_tail: str, ip: str,
