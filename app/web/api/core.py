@@ -124,6 +124,9 @@ def authenticate() -> None:
         with writing() as s:
             tokens.touch_token(s, row.id, now)
     g.api_user = user
+    log.info("api %s %s as %s", request.method, request.full_path, user.username)
+    if log.isEnabledFor(logging.DEBUG) and request.content_length:
+        log.debug("api body %s", request.get_data(cache=True)[:4000].decode("utf-8", "replace"))
 
 
 def api_user() -> User:
