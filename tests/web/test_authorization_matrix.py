@@ -321,3 +321,15 @@ def test_a_claimed_task_is_its_claimers(scene: Scene) -> None:
     assert first.post(f"/tasks/{task}/release").json["claimed_by"] is None
     assert second.post(f"/tasks/{task}/complete",
                        {"data": {"decision": "initiate"}}).status_code == 200
+
+
+def test_the_command_line_applies_the_same_policy_to_reading_a_case(scene: Scene) -> None:
+    from app.cli import cli
+
+    env = {"ZHUANJIE_DATABASE_URL": scene.world.settings.database_url}
+    other = CliRunner().invoke(cli, ["cases", "show", scene.cases["sw"], "--as", "mgr-CS-YL"],
+                               env=env)
+    assert other.exit_code == 2 and "may not see case" in other.output
+    own = CliRunner().invoke(cli, ["cases", "show", scene.cases["yl"], "--as", "mgr-CS-YL"],
+                             env=env)
+    assert own.exit_code == 0 and scene.cases["yl"] in own.output
