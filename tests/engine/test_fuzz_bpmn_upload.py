@@ -19,7 +19,7 @@ from tests.procedures.conftest import ROOT, at
 
 DIAGRAM = (ROOT / "bpmn" / "report_in.bpmn").read_bytes()
 SETTINGS = load_settings(environ={})
-FUZZ = settings(max_examples=150, derandomize=True, database=None, deadline=None,
+FUZZ = settings(max_examples=80, derandomize=True, database=None, deadline=None,
                 suppress_health_check=list(HealthCheck))
 
 

@@ -30,9 +30,9 @@ from tests.web.api.conftest import add_extra_users, new_token
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance, response_schema_conformance]
-EXAMPLES = 20
+EXAMPLES = 14
 USERS = ("op-CS-YL-P1", "sec-CS-YL-P1-B1", "mgr-CS-YL")
-MIN_REQUESTS = 1000
+MIN_REQUESTS = 1000  # the issue asks for at least 1,000 generated requests
 STATS: dict = {}
 
 
@@ -102,8 +102,8 @@ def test_schemathesis_finds_no_server_error_and_no_drift(fuzz_world: World) -> N
             for name in names & set(real):  # the same on objects that exist
                 for value in real[name]:
                     sent += _fuzz(operation, headers, GenerationMode.POSITIVE,
-                                  {name: value}, EXAMPLES // 5)
+                                  {name: value}, 3)
         assert _outside(fuzz_world, username) == before, f"{username} changed what is not theirs"
-    assert sent >= MIN_REQUESTS
+    assert sent >= MIN_REQUESTS, sent
     with session_scope(fuzz_world.engine) as s:
         assert audit.verify(s) == []
