@@ -28,14 +28,14 @@ def _page(status: int = 200, **context: Any) -> tuple[str, int]:
 
 
 @bp.get("/tokens")
-@login_required  # type: ignore[misc]
+@login_required  # type: ignore[untyped-decorator]
 def token_list() -> Any:
     """The user's tokens and the form to create one."""
     return _page()
 
 
 @bp.post("/tokens")
-@login_required  # type: ignore[misc]
+@login_required  # type: ignore[untyped-decorator]
 def token_create() -> Any:
     """Create a token; the page shows its secret this once."""
     name = request.form.get("name", "")
@@ -51,7 +51,7 @@ def token_create() -> Any:
 
 
 @bp.post("/tokens/<int:token_id>/revoke")
-@login_required  # type: ignore[misc]
+@login_required  # type: ignore[untyped-decorator]
 def token_revoke(token_id: int) -> Any:
     """Revoke one of the user's tokens."""
     with writing() as s:
