@@ -17,8 +17,10 @@ bp = Blueprint("account", __name__, url_prefix="/account")
 EXPIRY_CHOICES = (30, 90, 180, 365)
 
 
-def _page(status: int = 200, **context: Any) -> tuple[str, int]:
-    rows = tokens.list_tokens(db(), me())
+def _page(status: int = 200, rows: list[Any] | None = None,
+          **context: Any) -> tuple[str, int]:
+    if rows is None:
+        rows = tokens.list_tokens(db(), me())
     now = clock().now()
     return render_template("account/tokens.html", tokens=rows, now=now,
                            state=lambda row: tokens.token_state(row, now),
@@ -45,9 +47,11 @@ def token_create() -> Any:
         with writing() as s:
             created = tokens.create_token(s, me(), name, days, clock().now(),
                                           settings().api_token_max_days)
+            # listed in the writing session: the request's read session predates the token
+            rows = tokens.list_tokens(s, me())
     except InvalidData as exc:
         return _page(422, errors=exc.fields, name=name)
-    return _page(201, secret=created.secret, created=created.token)
+    return _page(201, rows=rows, secret=created.secret, created=created.token)
 
 
 @bp.post("/tokens/<int:token_id>/revoke")

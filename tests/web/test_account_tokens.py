@@ -30,6 +30,7 @@ def test_create_show_once_list_and_revoke(world: World) -> None:
     made = client.post("/account/tokens", data={"name": "平台对接", "days": "90"})
     assert made.status_code == 201
     secret = SECRET.search(made.get_data(as_text=True)).group(1)
+    assert "尚未创建令牌" not in made.get_data(as_text=True)  # listed at once
     with session_scope(world.engine) as s:
         row = s.scalar(select(ApiToken))
         assert row.token_hash == token_hash(secret) and secret not in (row.prefix, row.name)
