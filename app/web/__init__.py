@@ -57,6 +57,19 @@ def _error_page(status: int, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def _refuse_unstorable_input() -> None:
+    """before_request: NUL characters in the path, the query or a form cannot be stored or
+    looked up (PostgreSQL refuses them): a 400 for every page and the API alike."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method == "POST" and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in v for v in values):
+        from werkzeug.exceptions import BadRequest
+
+        raise BadRequest("NUL character in the request")
+
+
 def _is_api() -> bool:
     # URLs under /api/ that match no route (404, 405) never reach the API blueprint's
     # handlers: they answer in JSON here too
@@ -109,6 +122,7 @@ def register_web(app: Flask) -> None:
     init_auth(app)
     register_filters(app)
     app.teardown_appcontext(close_db)
+    app.before_request(_refuse_unstorable_input)
     app.after_request(_security_headers)
     app.context_processor(_context)
     _register_errors(app)

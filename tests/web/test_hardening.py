@@ -159,3 +159,13 @@ def test_a_success_resets_the_username_count(world: World) -> None:
     for _ in range(limit - 1):
         assert app.test_client().post("/login", data={"username": "op-CS-YL",
                                                       "password": "x"}).status_code == 401
+
+
+def test_nul_characters_are_refused_before_any_lookup(world: World) -> None:
+    app = csrf_app(world, WTF_CSRF_ENABLED=False)
+    client = app.test_client()
+    assert client.post("/login", data={"username": "op\x00", "password": "x"}).status_code == 400
+    assert client.post("/progress", data={"number": "ZJ\x00", "id_tail": "123456"}
+                       ).status_code == 400
+    answer = client.get("/api/v1/orgs/CS%00")
+    assert answer.status_code == 400 and answer.json["error"]["code"] == "bad_request"

@@ -204,20 +204,58 @@ def arg_text(name: str, limit: int = 100) -> str | None:
     return raw.strip()
 
 
+MAX_BODY = 1_000_000
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise ValueError("number out of range")
+    return value
+
+
+def _no_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
 def json_body(optional: bool = False) -> dict[str, Any]:
-    """The request body as a JSON object; 400 when it is not one."""
+    """The request body as a JSON object; 400 when it is not one (also: NaN, Infinity,
+    numbers out of range, nesting too deep, more than a megabyte)."""
+    if (request.content_length or 0) > MAX_BODY:
+        raise bad_request("body", "请求体过大")
     raw = request.get_data(cache=True)
+    if len(raw) > MAX_BODY:
+        raise bad_request("body", "请求体过大")
     if not raw.strip():
         if optional:
             return {}
         raise bad_request("body", "请求体应为 JSON 对象")
     try:
-        value = json.loads(raw)
-    except (ValueError, UnicodeDecodeError) as exc:
+        value = json.loads(raw, parse_float=_finite, parse_constant=_no_constant)
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise bad_request("body", "不是有效的 JSON") from exc
     if not isinstance(value, dict):
         raise bad_request("body", "请求体应为 JSON 对象")
+    if not storable(value):
+        raise bad_request("body", "含有不可用的字符（NUL 或不成对的代理字符）")
     return value
+
+
+def storable(value: Any) -> bool:
+    """Whether every string in *value* can be stored: no NUL, no lone surrogate (PostgreSQL
+    and UTF-8 refuse them; better a 400 here than an error in the database)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item or any("\ud800" <= c <= "\udfff" for c in item):
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
 
 
 def body_object(body: dict[str, Any], name: str) -> dict[str, Any]:
@@ -276,8 +314,9 @@ def operation(bp: Blueprint, rule: str, method: str, *, summary: str, tag: str,
         endpoint = f"{bp.name}.{view.__name__}"
         bp.add_url_rule(rule, endpoint=view.__name__, view_func=view, methods=[method])
         responses: dict[int, str | None] = {ok[0]: ok[1]}
-        auth_errors = () if public else (401, 429)
-        for status in sorted({*errors, *auth_errors}):
+        # every request may be malformed (a NUL anywhere is refused before the view)
+        generic = (400,) if public else (400, 401, 429)
+        for status in sorted({*errors, *generic}):
             responses[status] = None
         OPERATIONS.append(Operation(
             path=_FLASK_PARAM.sub(r"{\1}", rule), method=method.lower(), endpoint=endpoint,

@@ -199,13 +199,16 @@ EXAMPLES: dict[tuple[str, int], Example] = {
 
 
 def _generic(c: Ctx, op: Any, status: int) -> Any:
-    """401 (no token) and 429 (an address with too many bad tokens), for every operation."""
+    """400 (a NUL in the query), 401 (no token) and 429 (an address with too many bad
+    tokens), for every operation."""
     path = op.path.format(case=c.case, task_id=c.task, code="CS-YL", kind="out",
                           day="2026-01-01", notification_id=c.note)
     headers = {"Authorization": "Bearer zj_" + "x" * 43} if status == 429 else {}
     environ = {"REMOTE_ADDR": BLOCKED_IP} if status == 429 else {}
+    query = {"z": "\x00"} if status == 400 else {}
     return c.app.test_client().open("/api/v1" + path, method=op.method.upper(),
-                                    headers=headers, environ_base=environ)
+                                    headers=headers, environ_base=environ,
+                                    query_string=query)
 
 
 def test_every_api_route_is_documented(ctx: Ctx) -> None:
@@ -226,7 +229,7 @@ def test_every_documented_status_is_produced_with_its_schema(ctx: Ctx) -> None:
         # errors first: they change nothing, so the success of each operation comes last
         for status, schema in sorted(op.responses.items(), reverse=True):
             example = EXAMPLES.get((name, status))
-            if example is None and status in (401, 429):
+            if example is None and status in (400, 401, 429):
                 answer = _generic(ctx, op, status)
             elif example is None:
                 problems.append(f"{name} {status}: no example request")
