@@ -6,6 +6,11 @@ from typing import Any
 
 from flask import Flask
 
+from app import pii
+
+# every log record of every entry point (web, CLI, scheduler, scripts) is masked
+pii.install()
+
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     """Build the web application from config.yaml, the environment and *overrides*."""

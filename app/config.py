@@ -36,6 +36,13 @@ class Settings:
     page_size: int = 20
     log_level: str = "INFO"
     session_cookie_secure: bool = False
+    login_max_failures_per_user: int = 5
+    login_max_failures_per_ip: int = 20
+    login_lockout_minutes: int = 15
+    progress_max_lookups_per_ip: int = 10
+    progress_window_minutes: int = 15
+    api_max_auth_failures_per_ip: int = 20
+    api_token_max_days: int = 365
     root: str = str(PROJECT_ROOT)
 
     def path(self, value: str) -> Path:

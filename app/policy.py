@@ -9,7 +9,13 @@ Forbidden with a reason. Rooms (PROCEDURES.md "People and their rooms"):
 - a manager sees every case that touches the organisations below them and may suspend,
   resume, cancel, release or remind with a reason;
 - policy staff edit diagrams, forms, the calendar and the organisation tree;
-- an admin manages users.
+- an admin manages users;
+- everyone signed in may read the organisation tree and the calendar, read and mark their
+  organisation's notifications, and hold personal API tokens (a token acts as its user);
+- the full 公民身份号码 is for managers only, and every full view is audited by the caller.
+
+A task claimed by one user (``human_task.claimed_by``) is acted on by that user only until
+it is released.
 
 Queries that list what a user may see (cases of a subtree) are built here too, so the
 views, the API and the CLI filter in one way.
@@ -22,8 +28,8 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session
 
-from app.errors import Forbidden
-from app.models.case import CaseOrg, TransferCase
+from app.errors import Conflict, Forbidden
+from app.models.case import CaseOrg, Notification, TransferCase
 from app.models.engine import HumanTask
 from app.models.org import Org
 from app.models.user import User
@@ -45,8 +51,14 @@ class Action(StrEnum):
     EDIT_DIAGRAMS = "edit_diagrams"
     EDIT_CALENDAR = "edit_calendar"
     EDIT_ORGS = "edit_orgs"
-    VIEW_ORGS = "view_orgs"
+    ADMIN_ORGS = "admin_orgs"
     MANAGE_USERS = "manage_users"
+    VIEW_ORGS = "view_orgs"
+    PREVIEW_ROUTE = "preview_route"
+    VIEW_CALENDAR = "view_calendar"
+    VIEW_NOTIFICATIONS = "view_notifications"
+    USE_API = "use_api"
+    MANAGE_OWN_TOKENS = "manage_own_tokens"
 
 
 ROLE_LABELS = {
@@ -56,6 +68,8 @@ ROLE_LABELS = {
     "policy_staff": "党员管理处",
     "admin": "系统管理员",
 }
+
+EVERYONE = frozenset(ROLE_LABELS)
 
 # which role grants which general permission (object checks come on top)
 GRANTS: dict[Action, frozenset[str]] = {
@@ -72,8 +86,14 @@ GRANTS: dict[Action, frozenset[str]] = {
     Action.EDIT_DIAGRAMS: frozenset({"policy_staff"}),
     Action.EDIT_CALENDAR: frozenset({"policy_staff"}),
     Action.EDIT_ORGS: frozenset({"policy_staff"}),
-    Action.VIEW_ORGS: frozenset({"policy_staff", "admin"}),
+    Action.ADMIN_ORGS: frozenset({"policy_staff", "admin"}),  # the 组织机构 room
     Action.MANAGE_USERS: frozenset({"admin"}),
+    Action.VIEW_ORGS: EVERYONE,
+    Action.PREVIEW_ROUTE: frozenset({"branch_secretary", "operator", "manager", "policy_staff"}),
+    Action.VIEW_CALENDAR: EVERYONE,
+    Action.VIEW_NOTIFICATIONS: EVERYONE,
+    Action.USE_API: EVERYONE,
+    Action.MANAGE_OWN_TOKENS: EVERYONE,
 }
 
 
@@ -145,4 +165,65 @@ def require_view_case(session: Session, user: User, case: TransferCase) -> None:
 def require_manage_case(session: Session, user: User, case: TransferCase) -> None:
     """Suspend, resume, cancel, release, remind: a manager whose subtree the case touches."""
     require(user, Action.MANAGE_CASE)
+    require_view_case(session, user, case)
+
+
+def require_unclaimed_or_mine(user: User, task: HumanTask) -> None:
+    """A task claimed by another user is theirs until released (409, not a policy refusal)."""
+    if task.claimed_by is not None and task.claimed_by != user.username:
+        raise Conflict(f"task {task.id} is claimed by {task.claimed_by}")
+
+
+def require_claim(user: User, task: HumanTask) -> None:
+    """Claim (or release) a task: the user may act on it and nobody else holds it."""
+    require_task(user, task)
+    require_unclaimed_or_mine(user, task)
+
+
+def task_case(session: Session, task: HumanTask) -> TransferCase | None:
+    """The case whose workflow the task belongs to (None for a bare process instance)."""
+    return session.scalar(select(TransferCase).where(
+        TransferCase.instance_id == task.instance_id))
+
+
+def may_view_task(session: Session, user: User, task: HumanTask) -> bool:
+    """Whoever may act on a task, or may see its case, may read it."""
+    if not user.active:
+        return False
+    if task.assignee_org_id == user.org_id and task.role in user.role_names:
+        return True
+    case = task_case(session, task)
+    return case is not None and may_view_case(session, user, case)
+
+
+def require_view_task(session: Session, user: User, task: HumanTask) -> None:
+    """Refuse unless *user* may read *task* (:func:`may_view_task`)."""
+    if not may_view_task(session, user, task):
+        raise Forbidden(f"{user.username} may not see task {task.id}")
+
+
+def my_tasks(user: User) -> ColumnElement[bool]:
+    """The condition on HumanTask for the tasks *user* acts on (own organisation, own role)."""
+    return (HumanTask.assignee_org_id == user.org_id) & HumanTask.role.in_(user.role_names)
+
+
+def my_notifications(user: User) -> ColumnElement[bool]:
+    """The condition on Notification for what *user* receives: their organisation's
+    reminders addressed to one of their roles or to no role in particular."""
+    return (Notification.org_id == user.org_id) & (
+        Notification.role.is_(None) | Notification.role.in_(user.role_names))
+
+
+def require_notification(user: User, notification: Notification) -> None:
+    """Refuse unless *notification* is addressed to *user* (:func:`my_notifications`)."""
+    require(user, Action.VIEW_NOTIFICATIONS)
+    if notification.org_id != user.org_id or (
+            notification.role is not None and notification.role not in user.role_names):
+        raise Forbidden(f"notification {notification.id} is not addressed to {user.username}")
+
+
+def require_full_id(session: Session, user: User, case: TransferCase) -> None:
+    """The full 公民身份号码 of a case's member: VIEW_FULL_ID and the case in sight.
+    The caller writes the audit event of the view."""
+    require(user, Action.VIEW_FULL_ID)
     require_view_case(session, user, case)

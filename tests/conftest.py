@@ -103,3 +103,37 @@ def cli_env(db_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("ZHUANJIE_DATABASE_URL", db_url)
     dispose_engines()
     return db_url
+
+
+# ---------------------------------------------------------------- no personal data in logs
+# The captured log of every test (pytest's log_level in pyproject.toml) is grepped for full
+# 公民身份号码 and mobile numbers; one found anywhere fails the whole run at its end.
+
+_PII_LEAKS: list[str] = []
+
+
+def _pii_in(text: str) -> int:
+    from tests.pii_check import leaks
+
+    return len(leaks(text))
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    for title, content in report.sections:
+        if "log" in title.lower() and content:
+            found = _pii_in(content)
+            line = f"{report.nodeid} [{title}]: {found} unmasked number(s)"
+            if found and line not in _PII_LEAKS:  # later phases repeat earlier sections
+                _PII_LEAKS.append(line)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if hasattr(session.config, "workerinput"):
+        return  # xdist workers: the controller sees every report and decides
+    if _PII_LEAKS:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line("personal data in captured logs:", red=True)
+            for line in _PII_LEAKS:
+                reporter.write_line(f"  {line}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

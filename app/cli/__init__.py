@@ -27,6 +27,7 @@ def cli(ctx: click.Context) -> None:
 
 def _register() -> None:
     from app.cli import (
+        backup_cmd,
         calendar_cmd,
         cases_cmd,
         db_cmd,
@@ -42,7 +43,7 @@ def _register() -> None:
     )
 
     for module in (db_cmd, serve_cmd, orgs_cmd, members_cmd, users_cmd, route_cmd, demo_cmd,
-                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd, letters_cmd):
+                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd, letters_cmd, backup_cmd):
         module.register(cli)
 
 

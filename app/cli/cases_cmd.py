@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import click
 
+from app import policy
 from app.cli.common import CliContext, parse_json_object, pass_ctx, print_json, refusals
 from app.engine.clock import SystemClock
 from app.services import cases
+from app.services.actors import active_user
 from app.services.transfers import TransferRequest, start_transfer
 
 KINDS = ("intra", "out", "in", "whole-unit", "out-of-system")
@@ -53,12 +55,16 @@ def start_cmd(ctx: CliContext, kind: str, member: str | None, target: str | None
 
 @cases_group.command("show")
 @click.argument("case_id")
+@click.option("--as", "username", help="Show only what this user may see (the web policy).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_ctx
 @refusals
-def show_cmd(ctx: CliContext, case_id: str, as_json: bool) -> None:
+def show_cmd(ctx: CliContext, case_id: str, username: str | None, as_json: bool) -> None:
     """Kind, status, route, steps with due dates, overdue marks and letters of a case."""
     with ctx.session() as session:
+        if username is not None:
+            policy.require_view_case(session, active_user(session, username),
+                                     cases.get_case(session, case_id))
         detail = cases.case_detail(session, case_id)
     if as_json:
         print_json(detail)

@@ -24,12 +24,15 @@ from app.models.letter import LetterSerial
 from app.models.member import Member
 from app.models.member_import import MemberImportRow
 from app.models.org import Org
+from app.models.security import ApiToken, AuthAttempt
 from app.models.user import User, UserRole
 
 __all__ = [
+    "ApiToken",
     "ArchiveItem",
     "AuditEvent",
     "AuditHead",
+    "AuthAttempt",
     "CalendarChange",
     "CalendarChangeDay",
     "CalendarDay",

@@ -17,7 +17,7 @@ from app import policy
 from app.config import Settings
 from app.engine import operations
 from app.engine.clock import Clock
-from app.errors import NotAllowed, NotFound
+from app.errors import InvalidData, NotAllowed, NotFound
 from app.models.case import (
     CASE_KINDS,
     CASE_STATUSES,
@@ -75,7 +75,7 @@ def withdraw(session: Session, settings: Settings, clock: Clock, case_id: int | 
     if case.status in FINAL_STATUSES or case.landed_at is not None:
         raise NotAllowed(f"case {case.number} can no longer be withdrawn ({case.status})")
     if not reason.strip():
-        raise NotAllowed("a reason is required to withdraw")
+        raise InvalidData("请填写撤销理由", {"reason": "必填"})
     if case.instance_id is None:
         raise NotAllowed(f"case {case.number} has no running workflow")
     case.status = case.outcome = "withdrawn"

@@ -1,18 +1,20 @@
-"""Completing human tasks, with the rule that a user acts only for their own organisation."""
+"""Completing, claiming and releasing human tasks; a user acts only for their own
+organisation, and a task claimed by someone else is theirs until released."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from app import policy
 from app.config import Settings
-from app.engine import runtime
+from app.engine import audit, runtime
 from app.engine.clock import Clock
-from app.errors import InvalidData, NotFound
+from app.errors import Conflict, InvalidData, NotFound
 from app.models.engine import HumanTask
 from app.services.actors import active_user
 from app.services.workflow import engine_config
@@ -52,8 +54,60 @@ def complete_task(session: Session, settings: Settings, clock: Clock, task_id: i
     if task is None:
         raise NotFound(f"task {task_id} does not exist")
     policy.require_task(user, task)
+    policy.require_unclaimed_or_mine(user, task)
     check = FORM_CHECKS.get(task.form or "")
     if check is not None and task.status == "open":
         check(session, task, data)
     return runtime.complete_task(session, engine_config(settings), clock, task_id, data,
                                  user.username)
+
+
+def _open_task(session: Session, task_id: int) -> HumanTask:
+    task = session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return task
+
+
+def _audit_claim(session: Session, task: HumanTask, actor: str, action: str,
+                 now: datetime) -> None:
+    from app.models.engine import Instance
+
+    # the instance row is locked first: events of one chain never interleave
+    session.scalar(select(Instance.id).where(Instance.id == task.instance_id).with_for_update())
+    audit.append(session, chain=audit.instance_chain(task.instance_id), at=now, actor=actor,
+                 action=action, instance_id=task.instance_id, task_guid=task.task_guid,
+                 task_spec=task.task_spec)
+
+
+def claim_task(session: Session, task_id: int, username: str, now: datetime) -> HumanTask:
+    """认领: mark an open task of the user's organisation as the user's (idempotent)."""
+    user = active_user(session, username)
+    task = _open_task(session, task_id)
+    policy.require_claim(user, task)
+    if task.status != "open":
+        raise Conflict(f"task {task_id} is already {task.status}")
+    if task.claimed_by == user.username:
+        return task
+    taken = session.execute(update(HumanTask).where(
+        HumanTask.id == task_id, HumanTask.claimed_by.is_(None), HumanTask.status == "open")
+        .values(claimed_by=user.username))
+    if getattr(taken, "rowcount", 0) != 1:  # someone claimed it between read and write
+        raise Conflict(f"task {task_id} was claimed by someone else just now")
+    session.refresh(task)
+    _audit_claim(session, task, user.username, "task_claimed", now)
+    return task
+
+
+def release_task(session: Session, task_id: int, username: str, now: datetime) -> HumanTask:
+    """Give a claimed task back to the organisation (only its claimer may)."""
+    user = active_user(session, username)
+    task = _open_task(session, task_id)
+    policy.require_claim(user, task)
+    if task.status != "open":
+        raise Conflict(f"task {task_id} is already {task.status}")
+    if task.claimed_by is None:
+        return task
+    task.claimed_by = None
+    _audit_claim(session, task, user.username, "task_released", now)
+    return task

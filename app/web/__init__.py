@@ -10,7 +10,7 @@ import importlib
 import logging
 from typing import Any
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
@@ -36,6 +36,9 @@ BLUEPRINTS: list[str] = [
     "app.web.editor",
     "app.web.calendar_admin",
     "app.web.org_admin",
+    "app.web.api",
+    "app.web.account",
+    "app.web.member_progress",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -51,11 +54,34 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
+    if current_app.config["SETTINGS"].session_cookie_secure:
+        # behind TLS: browsers must never fall back to plain HTTP for this site
+        response.headers.setdefault("Strict-Transport-Security",
+                                    "max-age=31536000; includeSubDomains")
     return response
 
 
 def _error_page(status: int, message: str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, message=message), status
+
+
+def _refuse_unstorable_input() -> None:
+    """before_request: NUL characters in the path, the query or a form cannot be stored or
+    looked up (PostgreSQL refuses them): a 400 for every page and the API alike."""
+    values = [request.path, *request.args.keys(), *request.args.values()]
+    if request.method == "POST" and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in v for v in values):
+        from werkzeug.exceptions import BadRequest
+
+        raise BadRequest("NUL character in the request")
+
+
+def _is_api() -> bool:
+    # URLs under /api/ that match no route (404, 405) never reach the API blueprint's
+    # handlers: they answer in JSON here too
+    return request.path == "/api" or request.path.startswith("/api/")
 
 
 def _register_errors(app: Flask) -> None:
@@ -68,14 +94,22 @@ def _register_errors(app: Flask) -> None:
         400, "页面已过期或请求来源无法验证，请返回后刷新页面再提交。"))
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException) -> tuple[str, int]:
+    def http_error(exc: HTTPException) -> Any:
+        if _is_api():
+            from app.web.api.core import refusal_response
+
+            return refusal_response(exc)
         messages = {403: "您没有权限访问此页面。", 404: "您访问的页面不存在。",
                     405: "不支持此操作。"}
         code = exc.code or 500
         return _error_page(code, messages.get(code, exc.description or "请求有误。"))
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> tuple[str, int]:
+    def unexpected(exc: Exception) -> Any:
+        if _is_api():
+            from app.web.api.core import refusal_response
+
+            return refusal_response(exc)
         log.exception("unexpected error on %s", request.path)
         return _error_page(500, "系统发生错误，请稍后重试；如仍有问题请联系系统管理员。")
 
@@ -96,6 +130,7 @@ def register_web(app: Flask) -> None:
     init_auth(app)
     register_filters(app)
     app.teardown_appcontext(close_db)
+    app.before_request(_refuse_unstorable_input)
     app.after_request(_security_headers)
     app.context_processor(_context)
     _register_errors(app)

@@ -11,8 +11,9 @@ from flask_login import LoginManager, UserMixin, login_required, login_user, log
 from werkzeug.wrappers import Response
 
 from app.models.user import User
-from app.services import users
-from app.web.support import db, writing
+from app.services import throttle
+from app.services.signin import sign_in
+from app.web.support import client_ip, clock, db, settings, writing
 
 bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
@@ -51,10 +52,15 @@ def login() -> Any:
     """The sign-in page."""
     if request.method == "GET":
         return render_template("auth/login.html")
-    username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
+    username = request.form.get("username", "").strip()[:64]
+    password = request.form.get("password", "")[:1024]
     with writing() as s:
-        user = users.authenticate(s, username, password)
+        result = sign_in(s, settings(), username, password, client_ip(), clock().now())
+    user = result.user
+    if result.wait:
+        flash(f"登录失败次数过多，已暂时锁定，请于 {throttle.minutes_text(result.wait)}后再试。",
+              "error")
+        return render_template("auth/login.html", username=username), 429
     if user is None:
         flash("用户名或密码不正确，或账号已停用。", "error")
         return render_template("auth/login.html", username=username), 401

@@ -30,7 +30,7 @@ def _guard() -> Any:
     """Policy staff and administrators may look; only policy staff may change."""
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
-    policy.require(me(), policy.Action.VIEW_ORGS)
+    policy.require(me(), policy.Action.ADMIN_ORGS)
     return None
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
@@ -60,3 +60,9 @@ def me() -> User:
         raise RuntimeError("no user is signed in")
     value: User = user._user
     return value
+
+
+def client_ip() -> str:
+    """The address the request came from, as the WSGI server saw it (a reverse proxy must
+    be made known to the server for this to be the client's)."""
+    return request.remote_addr or "unknown"
