@@ -10,6 +10,7 @@ next sweep.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -93,7 +94,8 @@ def _locked(session: Session, instance_id: int) -> Instance:
 
 
 def _set_status(session: Session, config: EngineConfig, clock: Clock, instance_id: int,
-                actor: str, reason: str, change: tuple[str, str], action: str) -> Instance:
+                actor: str, reason: str, change: tuple[str, str], action: str,
+                more: dict[str, Any] | None = None) -> Instance:
     if not reason.strip():
         raise NotAllowed(f"a reason is required to {action.removeprefix('instance_')}")
     row = _locked(session, instance_id)
@@ -105,7 +107,7 @@ def _set_status(session: Session, config: EngineConfig, clock: Clock, instance_i
     # the row is locked above, so this instance's chain cannot interleave with a step
     audit.append(session, chain=audit.instance_chain(row.id), at=now, actor=actor,
                  action=action, instance_id=row.id, comment=reason.strip(),
-                 changes={"status": {"old": before, "new": after}})
+                 changes={"status": {"old": before, "new": after}, **(more or {})})
     if config.after_step is not None:
         config.after_step(session, row, now)
     session.flush()
@@ -113,10 +115,13 @@ def _set_status(session: Session, config: EngineConfig, clock: Clock, instance_i
 
 
 def suspend(session: Session, config: EngineConfig, clock: Clock, instance_id: int,
-            actor: str, reason: str) -> Instance:
-    """Suspend a running instance: no timer fires and no task completes until it resumes."""
+            actor: str, reason: str, more: dict[str, Any] | None = None) -> Instance:
+    """Suspend a running instance: no timer fires and no task completes until it resumes.
+
+    *more* is added to the audit event's changes (the caller's own state before).
+    """
     return _set_status(session, config, clock, instance_id, actor, reason,
-                       ("running", "suspended"), "instance_suspended")
+                       ("running", "suspended"), "instance_suspended", more)
 
 
 def resume(session: Session, config: EngineConfig, clock: Clock, instance_id: int,

@@ -28,6 +28,7 @@ csrf = CSRFProtect()
 BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
+    "app.web.cases",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
