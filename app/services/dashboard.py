@@ -75,7 +75,7 @@ def _without_tasks(f: CaseFilter) -> CaseFilter:
                         for name in TASK_FIELDS})
 
 
-def _task_query(session: Session, user: User, f: CaseFilter, now: datetime,
+def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
                 *columns: Any) -> Any:
     """SELECT *columns* FROM the tasks matching *f* joined to their visible cases."""
     return (select(*columns).select_from(HumanTask)
@@ -118,10 +118,10 @@ def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> li
     f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
     still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= now), 1),
                           else_=0))
-    per_org = session.execute(_task_query(
+    per_org = session.execute(task_query(
         session, user, f, now, HumanTask.assignee_org_id, func.count(distinct(TransferCase.id)),
         func.count(), still).group_by(HumanTask.assignee_org_id)).all()
-    per_step = session.execute(_task_query(
+    per_step = session.execute(task_query(
         session, user, f, now, HumanTask.assignee_org_id, HumanTask.task_spec,
         func.count(distinct(TransferCase.id))).group_by(HumanTask.assignee_org_id,
                                                         HumanTask.task_spec)).all()
@@ -150,10 +150,10 @@ def step_times(session: Session, user: User, scope: Scope, now: datetime) -> lis
     """Per step completed in the period (by the scope's organisations): working days used,
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
-    rows = session.execute(_task_query(
+    rows = session.execute(task_query(
         session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
         HumanTask.completed_at, HumanTask.due_basis)).all()
-    cases = dict(session.execute(_task_query(
+    cases = dict(session.execute(task_query(
         session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)))
         .group_by(HumanTask.task_spec)).all())
     cal = current_calendar(session)
@@ -176,7 +176,7 @@ def step_times(session: Session, user: User, scope: Scope, now: datetime) -> lis
 def decisions(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Send-backs and refusals made in the period, by organisation, decision and reason."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
-    query = _task_query(session, user, f, now, HumanTask.assignee_org_id, HumanTask.decision,
+    query = task_query(session, user, f, now, HumanTask.assignee_org_id, HumanTask.decision,
                         HumanTask.reason_code, func.count(distinct(TransferCase.id)),
                         func.count()).where(HumanTask.decision.in_(("send_back", "refuse")))
     rows = session.execute(query.group_by(HumanTask.assignee_org_id, HumanTask.decision,
@@ -222,7 +222,7 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
         cond = and_(*late_condition(late_f.replace(late_from=a, late_to=b), now))
         late_cols.append(func.count(distinct(case((cond, TransferCase.id)))))
     span = late_f.replace(late_from=months[0][0], late_to=months[-1][1])  # bounds the scan
-    late = session.execute(_task_query(session, user, span, now, *late_cols)).one()
+    late = session.execute(task_query(session, user, span, now, *late_cols)).one()
     result = []
     for i, (a, b) in enumerate(months):
         result.append(Count((a.strftime("%Y-%m"),), int(row[2 * i] or 0),

@@ -29,6 +29,7 @@ BLUEPRINTS: list[str] = [
     "app.web.home",
     "app.web.vendor",
     "app.web.cases",
+    "app.web.dashboard",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
