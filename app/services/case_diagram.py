@@ -82,14 +82,14 @@ def _from_workflow(dep: Deployment, row: Instance, states: dict[str, DiagramStat
                    shapes: dict[str, Shape]) -> None:
     try:
         wf = _restore(dep, row)
+        _walk(wf.task_tree, shapes[dep.process_id], states[dep.process_id])
+        for sub in wf.subprocesses.values():
+            pid = str(sub.spec.name)
+            if pid in states:
+                _walk(sub.task_tree, shapes[pid], states[pid])
     except Exception:  # an unreadable state must not hide the rest of the page
-        log.exception("instance %s: state could not be restored for the diagram", row.id)
-        return
-    _walk(wf.task_tree, shapes[dep.process_id], states[dep.process_id])
-    for sub in wf.subprocesses.values():
-        pid = str(sub.spec.name)
-        if pid in states:
-            _walk(sub.task_tree, shapes[pid], states[pid])
+        log.warning("instance %s: state could not be read for the diagram", row.id,
+                    exc_info=True)
 
 
 def _mark_tasks(session: Session, main: Deployment, row: Instance, now: datetime,
