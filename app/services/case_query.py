@@ -220,19 +220,22 @@ class CasePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def _order(f: CaseFilter, now: datetime) -> list[Any]:
+def _ordered(conds: list[ColumnElement[bool]], f: CaseFilter) -> Select[Any]:
+    """The rows query in the filter's order. "due": the earliest open due time first, from
+    one grouped pass over the open tasks (not a subquery per case)."""
+    query = _rows_query(conds)
     if f.sort == "created":
-        return [TransferCase.created_at, TransferCase.id]
+        return query.order_by(TransferCase.created_at, TransferCase.id)
     if f.sort == "-updated":
-        return [TransferCase.updated_at.desc(), TransferCase.id.desc()]
+        return query.order_by(TransferCase.updated_at.desc(), TransferCase.id.desc())
     if f.sort == "number":
-        return [TransferCase.number]
+        return query.order_by(TransferCase.number)
     if f.sort == "due":
-        due = (select(func.min(HumanTask.due_at)).where(
-            HumanTask.instance_id == TransferCase.instance_id, HumanTask.status == "open")
-            .correlate(TransferCase).scalar_subquery())
-        return [due.is_(None), due, TransferCase.id]
-    return [TransferCase.created_at.desc(), TransferCase.id.desc()]
+        due = (select(HumanTask.instance_id, func.min(HumanTask.due_at).label("due"))
+               .where(HumanTask.status == "open").group_by(HumanTask.instance_id).subquery())
+        return (query.outerjoin(due, due.c.instance_id == TransferCase.instance_id)
+                .order_by(due.c.due.is_(None), due.c.due, TransferCase.id))
+    return query.order_by(TransferCase.created_at.desc(), TransferCase.id.desc())
 
 
 def _rows_query(conds: list[ColumnElement[bool]]) -> Select[Any]:
@@ -306,7 +309,7 @@ def list_cases(session: Session, user: User, f: CaseFilter, now: datetime, page:
     total = session.scalar(select(func.count()).select_from(TransferCase).where(*conds)) or 0
     per_page = per_page if per_page in (20, 50, 100) else 50
     page = max(1, min(page, max(1, -(-total // per_page))))
-    query = _rows_query(conds).order_by(*_order(f, now)).limit(per_page) \
+    query = _ordered(conds, f).limit(per_page) \
         .offset((page - 1) * per_page)
     pairs = [(r.instance_id, _row(r)) for r in session.execute(query)]
     _attach_steps(session, pairs, now)
@@ -323,7 +326,7 @@ def iter_cases(session: Session, user: User, f: CaseFilter, now: datetime,
                chunk: int = CHUNK) -> Iterator[CaseRow]:
     """Every matching row in the list's order, fetched in chunks (for exports)."""
     conds = case_conditions(session, user, f, now)
-    query = _rows_query(conds).order_by(*_order(f, now))
+    query = _ordered(conds, f)
     batch: list[tuple[int | None, CaseRow]] = []
     for r in session.execute(query.execution_options(yield_per=chunk)):
         batch.append((r.instance_id, _row(r)))
