@@ -111,7 +111,7 @@ def _user_org(session: Session, user: User) -> Org:
     return org
 
 
-def _covers_every_org(session: Session, org: Org) -> bool:
+def whole_tree(session: Session, org: Org) -> bool:
     """Whether *org* is the root of the only tree (its subtree is every organisation)."""
     if org.parent_id is not None:
         return False
@@ -128,7 +128,7 @@ def case_visibility(session: Session, user: User) -> ColumnElement[bool]:
     org = _user_org(session, user)
     links = select(CaseOrg.case_id).join(Org, Org.id == CaseOrg.org_id)
     if {"manager", "policy_staff"} & set(user.role_names):
-        if _covers_every_org(session, org):
+        if whole_tree(session, org):
             # every case links at least the organisation it starts from (services.case_orgs),
             # and every organisation is in this subtree: every case touches it. Saying so
             # spares a semi-join over all links on every list and figure (province level).

@@ -64,20 +64,21 @@ def late_condition(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
     """The task was overdue at some moment of [late_from, late_to] (and before *now*).
 
     Overdue from its due instant until it was completed or cancelled (or now, if open):
-    that interval meets the period when each starts before the other ends.
+    that interval meets the period when each starts before the other ends. Written as
+    "open and due before the end" or "closed after the start, late, due before the end",
+    so that both halves can use the index on completed_at.
     """
     if f.late_from is None and f.late_to is None:
         return []
     start = day_start(f.late_from) if f.late_from else None
     end = min(day_after(f.late_to), now) if f.late_to else now
-    ended = func.coalesce(HumanTask.completed_at, _at(now))
-    conds = [HumanTask.due_at.is_not(None), HumanTask.due_at < _at(end),
-             HumanTask.due_at < ended]
+    if start is not None and start >= end:  # a period that begins after now: nobody yet
+        return [false()]
+    closed = [HumanTask.completed_at.is_not(None), HumanTask.completed_at > HumanTask.due_at]
     if start is not None:
-        if start >= end:  # a period that begins after now: nobody was late in it yet
-            return [false()]
-        conds.append(ended > _at(start))
-    return conds
+        closed.append(HumanTask.completed_at > _at(start))
+    return [HumanTask.due_at < _at(end),
+            or_(HumanTask.completed_at.is_(None), and_(*closed))]
 
 
 def task_conditions(session: Session, f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
@@ -90,13 +91,22 @@ def task_conditions(session: Session, f: CaseFilter, now: datetime) -> list[Colu
         conds.append(HumanTask.assignee_org_id == org.id if org else false())
     if f.task_under:
         org = _org(session, f.task_under)
-        conds.append(HumanTask.assignee_org_id.in_(_subtree_ids(org)) if org else false())
+        if org is None:
+            conds.append(false())
+        elif policy.whole_tree(session, org):
+            conds.append(HumanTask.assignee_org_id.is_not(None))
+        else:
+            conds.append(HumanTask.assignee_org_id.in_(_subtree_ids(org)))
     if f.task_open:
         conds.append(HumanTask.status == "open")
-    conds += late_condition(f, now)
+    period = late_condition(f, now)
     if f.done_from or f.done_to:
-        conds.append(HumanTask.status == "completed")
-        conds += _range(HumanTask.completed_at, f.done_from, f.done_to)
+        period += [HumanTask.status == "completed",
+                   *_range(HumanTask.completed_at, f.done_from, f.done_to)]
+    if period:
+        # the period picks the tasks first (by the index on completed_at); grouping by
+        # organisation must not make the planner walk every task of every organisation
+        conds.append(HumanTask.id.in_(select(HumanTask.id).where(*period)))
     if f.decision:
         conds.append(HumanTask.decision == f.decision)
     if f.reason:
@@ -139,8 +149,11 @@ def case_conditions(session: Session, user: User, f: CaseFilter,
         conds.append(_status_condition(f.status))
     if f.org:
         org = _org(session, f.org)
-        conds.append(TransferCase.id.in_(select(CaseOrg.case_id).where(
-            CaseOrg.org_id.in_(_subtree_ids(org)))) if org else false())
+        if org is None:
+            conds.append(false())
+        elif not policy.whole_tree(session, org):  # the root's subtree: every case
+            conds.append(TransferCase.id.in_(select(CaseOrg.case_id).where(
+                CaseOrg.org_id.in_(_subtree_ids(org)))))
     if f.q.strip():
         conds.append(_text_condition(session, f.q))
     conds += _range(TransferCase.created_at, f.created_from, f.created_to)

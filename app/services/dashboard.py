@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, select
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -33,7 +33,7 @@ from app.models.org import Org
 from app.models.user import User
 from app.services.calendar import current_calendar
 from app.services.case_filters import CaseFilter, day_after, day_start, local_date
-from app.services.case_query import case_conditions, late_condition, task_conditions
+from app.services.case_query import case_conditions, task_conditions
 
 TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
                "done_from", "done_to", "decision", "reason")
@@ -146,23 +146,33 @@ def percentile(values: list[int], share: float) -> int:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
+def working_days_used(session: Session, rows: list[Any]) -> dict[str, list[int]]:
+    """Working days used per step from (step, created_at, completed_at) rows."""
+    cal = current_calendar(session)
+    memo: dict[tuple[date, date], int] = {}
+    used: dict[str, list[int]] = defaultdict(list)
+    for spec, created, completed in rows:
+        days = (local_date(created), local_date(completed))
+        if days not in memo:
+            memo[days] = cal.working_days_between(*days)
+        used[spec].append(memo[days])
+    return used
+
+
 def step_times(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Per step completed in the period (by the scope's organisations): working days used,
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
     rows = session.execute(task_query(
         session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
-        HumanTask.completed_at, HumanTask.due_basis)).all()
-    cases = dict(session.execute(task_query(
-        session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)))
-        .group_by(HumanTask.task_spec)).all())
-    cal = current_calendar(session)
-    used: dict[str, list[int]] = defaultdict(list)
-    limits: dict[str, int] = {}
-    for spec, created, completed, basis in rows:
-        used[spec].append(cal.working_days_between(local_date(created), local_date(completed)))
-        if basis and basis.get("working_days") is not None:
-            limits[spec] = max(limits.get(spec, 0), int(basis["working_days"]))
+        HumanTask.completed_at)).all()
+    grouped = session.execute(task_query(
+        session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
+        func.max(HumanTask.due_basis["working_days"].as_integer()))
+        .group_by(HumanTask.task_spec)).all()
+    cases = {spec: n for spec, n, _ in grouped}
+    limits = {spec: int(limit) for spec, _, limit in grouped if limit is not None}
+    used = working_days_used(session, rows)
     result = []
     for spec, values in used.items():
         limit = limits.get(spec)
@@ -203,8 +213,32 @@ def months_before(last: date, count: int) -> list[tuple[date, date]]:
     return list(reversed(result))
 
 
-def _in(column: Any, first: date, last: date) -> ColumnElement[bool]:
-    return and_(column >= day_start(first), column < day_after(last))
+def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple[date, date]],
+                 now: datetime) -> list[int]:
+    """Per month, the cases with a task of *f* late in it: one read of the tasks late in the
+    whole span, then each task's overdue interval is laid over the months."""
+    span = f.replace(late_from=months[0][0], late_to=months[-1][1])
+    rows = session.execute(task_query(session, user, span, now, TransferCase.id,
+                                      HumanTask.due_at, HumanTask.completed_at)).all()
+    cases: list[set[int]] = [set() for _ in months]
+    first, last = day_start(months[0][0]), min(day_after(months[-1][1]), now)
+    base = months[0][0].year * 12 + months[0][0].month
+    for case_id, due, completed in rows:
+        # the part of the task's overdue interval [due, ended) inside the span
+        lo, hi = max(due, first), min(completed or now, last)
+        if lo >= hi:
+            continue
+        top = local_date(hi - timedelta(microseconds=1))
+        low = local_date(lo)
+        for i in range(low.year * 12 + low.month - base, top.year * 12 + top.month - base + 1):
+            cases[i].add(case_id)
+    return [len(c) for c in cases]
+
+
+def _count(session: Session, user: User, f: CaseFilter, now: datetime) -> int:
+    conds = case_conditions(session, user, f, now)
+    return int(session.scalar(select(func.count()).select_from(TransferCase).where(*conds))
+               or 0)
 
 
 def monthly(session: Session, user: User, scope: Scope, now: datetime,
@@ -212,24 +246,16 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
     """Per month up to the period's month: cases started, cases ended, cases late."""
     months = months_before(scope.last, count)
     base = scope.cases()
-    conds = case_conditions(session, user, base, now)
-    sums = [func.sum(case((_in(col, a, b), 1), else_=0))
-            for a, b in months for col in (TransferCase.created_at, TransferCase.ended_at)]
-    row = session.execute(select(*sums).where(*conds)).one()
     late_f = CaseFilter(task_under=scope.org.code)
-    late_cols = []
-    for a, b in months:
-        cond = and_(*late_condition(late_f.replace(late_from=a, late_to=b), now))
-        late_cols.append(func.count(distinct(case((cond, TransferCase.id)))))
-    span = late_f.replace(late_from=months[0][0], late_to=months[-1][1])  # bounds the scan
-    late = session.execute(task_query(session, user, span, now, *late_cols)).one()
+    late = _late_months(session, user, late_f, months, now)
     result = []
     for i, (a, b) in enumerate(months):
-        result.append(Count((a.strftime("%Y-%m"),), int(row[2 * i] or 0),
-                            base.replace(created_from=a, created_to=b), 0, {
-                                "ended": int(row[2 * i + 1] or 0),
-                                "ended_filter": base.replace(ended_from=a, ended_to=b),
-                                "late": int(late[i] or 0),
+        started, ended = base.replace(created_from=a, created_to=b), \
+            base.replace(ended_from=a, ended_to=b)
+        result.append(Count((a.strftime("%Y-%m"),), _count(session, user, started, now),
+                            started, 0, {
+                                "ended": _count(session, user, ended, now),
+                                "ended_filter": ended, "late": late[i],
                                 "late_filter": late_f.replace(late_from=a, late_to=b)}))
     return result
 
