@@ -166,8 +166,9 @@ def case_conditions(session: Session, user: User, f: CaseFilter,
         conds.append(TransferCase.instance_id.in_(select(Instance.id).where(
             Instance.deployment_id == f.deployment)))
     if f.has_task_filter():
-        conds.append(exists().where(HumanTask.instance_id == TransferCase.instance_id,
-                                    *task_conditions(session, f, now)))
+        # the matching tasks are found once (not per case), then their cases
+        conds.append(TransferCase.instance_id.in_(
+            select(HumanTask.instance_id).where(*task_conditions(session, f, now))))
     return conds
 
 
