@@ -1,13 +1,22 @@
-"""Operations on a whole instance: fire its due timers, retry its incidents, cancel it."""
+"""Operations on a whole instance: fire its due timers, retry its incidents, cancel it,
+suspend and resume it.
+
+A suspended instance is left alone by the timer sweep (which claims only running
+instances) and its tasks cannot be completed (runtime refuses any instance that is not
+running); resuming makes it running again, and timers that fell due meanwhile fire at the
+next sweep.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.engine import audit
 from app.engine.clock import Clock
 from app.engine.run import EngineConfig, Run
 from app.engine.runtime import advance, load, persist
@@ -75,6 +84,51 @@ def cancel(session: Session, config: EngineConfig, clock: Clock, instance_id: in
     run.record("instance_cancelled", comment=reason)
     persist(run, row, wf)
     return row
+
+
+def _locked(session: Session, instance_id: int) -> Instance:
+    row = session.scalar(select(Instance).where(Instance.id == instance_id).with_for_update())
+    if row is None:
+        raise NotFound(f"instance {instance_id} does not exist")
+    return row
+
+
+def _set_status(session: Session, config: EngineConfig, clock: Clock, instance_id: int,
+                actor: str, reason: str, change: tuple[str, str], action: str,
+                more: dict[str, Any] | None = None) -> Instance:
+    if not reason.strip():
+        raise NotAllowed(f"a reason is required to {action.removeprefix('instance_')}")
+    row = _locked(session, instance_id)
+    before, after = change
+    if row.status != before:
+        raise NotAllowed(f"instance {instance_id} is {row.status}, not {before}")
+    now = clock.now()
+    row.status, row.updated_at = after, now
+    # the row is locked above, so this instance's chain cannot interleave with a step
+    audit.append(session, chain=audit.instance_chain(row.id), at=now, actor=actor,
+                 action=action, instance_id=row.id, comment=reason.strip(),
+                 changes={"status": {"old": before, "new": after}, **(more or {})})
+    if config.after_step is not None:
+        config.after_step(session, row, now)
+    session.flush()
+    return row
+
+
+def suspend(session: Session, config: EngineConfig, clock: Clock, instance_id: int,
+            actor: str, reason: str, more: dict[str, Any] | None = None) -> Instance:
+    """Suspend a running instance: no timer fires and no task completes until it resumes.
+
+    *more* is added to the audit event's changes (the caller's own state before).
+    """
+    return _set_status(session, config, clock, instance_id, actor, reason,
+                       ("running", "suspended"), "instance_suspended", more)
+
+
+def resume(session: Session, config: EngineConfig, clock: Clock, instance_id: int,
+           actor: str, reason: str) -> Instance:
+    """Resume a suspended instance; timers that fell due meanwhile fire at the next sweep."""
+    return _set_status(session, config, clock, instance_id, actor, reason,
+                       ("suspended", "running"), "instance_resumed")
 
 
 def get_instance(session: Session, instance_id: int) -> Instance:

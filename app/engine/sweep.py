@@ -49,8 +49,11 @@ def _claim(session: Session, now: datetime, after: int) -> int | None:
 
 def mark_overdue(session: Session, now: datetime) -> list[int]:
     """Flag open human tasks whose due time has come; the ids newly flagged."""
+    # a suspended instance's tasks are not flagged: its clock is stopped by a manager
+    running = select(Instance.id).where(Instance.status == "running")
     ids = list(session.scalars(select(HumanTask.id).where(
-        HumanTask.status == "open", HumanTask.overdue.is_(False), HumanTask.due_at <= now)))
+        HumanTask.status == "open", HumanTask.overdue.is_(False), HumanTask.due_at <= now,
+        HumanTask.instance_id.in_(running))))
     if ids:
         session.execute(update(HumanTask).where(HumanTask.id.in_(ids)).values(overdue=True))
     return ids

@@ -108,6 +108,8 @@ class TransferCase(Base):
         Index("ix_transfer_case_status", "status", "created_at"),
         Index("ix_transfer_case_kind", "kind", "status"),
         Index("ix_transfer_case_created", "created_at"),
+        Index("ix_transfer_case_ended", "ended_at"),
+        Index("ix_transfer_case_updated", "updated_at"),
     )
 
 
@@ -119,6 +121,8 @@ class CaseOrg(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("transfer_case.id"), primary_key=True)
     org_id: Mapped[int] = mapped_column(ForeignKey("org.id"), primary_key=True, index=True)
     role: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (Index("ix_case_org_org_case", "org_id", "case_id"),)
 
 
 class OrgLock(Base):

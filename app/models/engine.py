@@ -83,6 +83,9 @@ class HumanTask(Base):
         Index("ix_human_task_inbox", "assignee_org_id", "status", "due_at"),
         Index("ix_human_task_due", "status", "due_at"),
         Index("ix_human_task_done", "assignee_org_id", "status", "completed_at"),
+        Index("ix_human_task_instance_status", "instance_id", "status", "due_at"),
+        Index("ix_human_task_completed", "completed_at"),
+        Index("ix_human_task_org_due", "assignee_org_id", "due_at"),
     )
 
 

@@ -45,6 +45,9 @@ def project_case(session: Session, instance: Instance, now: datetime) -> None:
         case.status = case.outcome = case.outcome or "cancelled"
         case.ended_at = case.ended_at or now
         return
+    if instance.status == "suspended":  # a manager stopped it (app.services.case_actions)
+        case.status = "suspended"
+        return
     stages = set(session.scalars(select(HumanTask.stage).where(
         HumanTask.instance_id == instance.id, HumanTask.status == "open")))
     for stage in STAGE_PRIORITY:

@@ -39,6 +39,8 @@ BLUEPRINTS: list[str] = [
     "app.web.api",
     "app.web.account",
     "app.web.member_progress",
+    "app.web.cases",
+    "app.web.dashboard",
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -18,6 +18,7 @@ NODE_MODULES = PROJECT_ROOT / "node_modules"
 # package → the folder of it that may be served
 PACKAGES: dict[str, str] = {
     "bpmn-js": "dist",
+    "chart.js": "dist",
 }
 
 

@@ -1,0 +1,266 @@
+"""统计监督: the figures of the supervision dashboard (Arts. 11, 13, 16), each with the cases
+list filter behind it.
+
+Every figure is computed from the same conditions as the cases list (app.services.
+case_query) plus a grouping, and each row carries the :class:`CaseFilter` of its cases, so
+a drill-down shows exactly the cases counted. Scope: the cases the user may see, and, for
+the figures about steps, the tasks of organisations in the scope's subtree.
+
+Definitions: a task is *late in a period* when it was past its due instant at some moment
+of the period (until completed, cancelled or now). Working days used by a step: the working
+days after the day it was created up to and including the day it was completed. The 90th
+percentile is the nearest-rank one (the smallest value with at least 90 % of the values at
+or below it).
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy.orm import Session
+
+from app import policy
+from app.errors import Forbidden, NotFound
+from app.models.case import TransferCase
+from app.models.engine import HumanTask
+from app.models.org import Org
+from app.models.user import User
+from app.services.calendar import current_calendar
+from app.services.case_filters import CaseFilter, day_after, day_start, local_date
+from app.services.case_query import case_conditions, task_conditions
+
+TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
+               "done_from", "done_to", "decision", "reason")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures, over which period (both days included)."""
+
+    org: Org
+    first: date
+    last: date
+
+    def cases(self) -> CaseFilter:
+        """The filter of the cases touching the scope's subtree."""
+        return CaseFilter(org=self.org.code)
+
+
+def scope_for(session: Session, user: User, org_code: str | None, first: date,
+              last: date) -> Scope:
+    """The scope of *user* (their organisation, or one below it) for a period."""
+    policy.require(user, policy.Action.VIEW_DASHBOARD)
+    own = session.get(Org, user.org_id)
+    assert own is not None
+    org = own
+    if org_code and org_code != own.code:
+        org = session.scalar(select(Org).where(Org.code == org_code))
+        if org is None:
+            raise NotFound(f"no organisation with code {org_code!r}")
+        if not org.path.startswith(own.path):
+            raise Forbidden(f"{org.code} is not under {own.code}")
+    if last < first:
+        first, last = last, first
+    return Scope(org, first, last)
+
+
+def _without_tasks(f: CaseFilter) -> CaseFilter:
+    return f.replace(**{name: CaseFilter.__dataclass_fields__[name].default
+                        for name in TASK_FIELDS})
+
+
+def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
+                *columns: Any) -> Any:
+    """SELECT *columns* FROM the tasks matching *f* joined to their visible cases."""
+    return (select(*columns).select_from(HumanTask)
+            .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
+            .where(*case_conditions(session, user, _without_tasks(f), now),
+                   *task_conditions(session, f, now)))
+
+
+@dataclass
+class Count:
+    """One number of a figure and the cases behind it."""
+
+    key: tuple[str, ...]
+    cases: int
+    filter: CaseFilter
+    tasks: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def open_cases(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
+    """Open cases (not ended) by kind and status."""
+    f = scope.cases().replace(status="open")
+    rows = session.execute(select(TransferCase.kind, TransferCase.status, func.count())
+                           .where(*case_conditions(session, user, f, now))
+                           .group_by(TransferCase.kind, TransferCase.status)).all()
+    return sorted((Count((k, s), n, scope.cases().replace(kind=k, status=s))
+                   for k, s, n in rows), key=lambda c: (-c.cases, c.key))
+
+
+def _org_codes(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
+    if not ids:
+        return {}
+    rows = session.execute(select(Org.id, Org.code, Org.name).where(Org.id.in_(ids)))
+    return {r.id: (r.code, r.name) for r in rows}
+
+
+def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
+    """Organisations of the scope with tasks late in the period: cases, tasks, still open
+    now, and the steps concerned; the most cases first."""
+    f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
+    still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= now), 1),
+                          else_=0))
+    per_org = session.execute(task_query(
+        session, user, f, now, HumanTask.assignee_org_id, func.count(distinct(TransferCase.id)),
+        func.count(), still).group_by(HumanTask.assignee_org_id)).all()
+    per_step = session.execute(task_query(
+        session, user, f, now, HumanTask.assignee_org_id, HumanTask.task_spec,
+        func.count(distinct(TransferCase.id))).group_by(HumanTask.assignee_org_id,
+                                                        HumanTask.task_spec)).all()
+    names = _org_codes(session, {r[0] for r in per_org if r[0] is not None})
+    steps: dict[int, list[Count]] = defaultdict(list)
+    for org_id, spec, n in per_step:
+        code = names.get(org_id, ("", ""))[0]
+        steps[org_id].append(Count((spec,), n, f.replace(task_org=code, step=spec,
+                                                         task_under="")))
+    result = []
+    for org_id, n_cases, n_tasks, n_open in per_org:
+        code, name = names.get(org_id, ("", ""))
+        result.append(Count((code, name), n_cases, f.replace(task_org=code, task_under=""),
+                            n_tasks, {"open_now": int(n_open or 0),
+                                      "steps": sorted(steps[org_id], key=lambda c: -c.cases)}))
+    return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
+
+
+def percentile(values: list[int], share: float) -> int:
+    """The nearest-rank percentile of *values* (non-empty)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def working_days_used(session: Session, rows: list[Any]) -> dict[str, list[int]]:
+    """Working days used per step from (step, created_at, completed_at) rows."""
+    cal = current_calendar(session)
+    memo: dict[tuple[date, date], int] = {}
+    used: dict[str, list[int]] = defaultdict(list)
+    for spec, created, completed in rows:
+        days = (local_date(created), local_date(completed))
+        if days not in memo:
+            memo[days] = cal.working_days_between(*days)
+        used[spec].append(memo[days])
+    return used
+
+
+def step_times(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
+    """Per step completed in the period (by the scope's organisations): working days used,
+    median and 90th percentile, against the step's limit."""
+    f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
+    rows = session.execute(task_query(
+        session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
+        HumanTask.completed_at)).all()
+    grouped = session.execute(task_query(
+        session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
+        func.max(HumanTask.due_basis["working_days"].as_integer()))
+        .group_by(HumanTask.task_spec)).all()
+    cases = {spec: n for spec, n, _ in grouped}
+    limits = {spec: int(limit) for spec, _, limit in grouped if limit is not None}
+    used = working_days_used(session, rows)
+    result = []
+    for spec, values in used.items():
+        limit = limits.get(spec)
+        over = sum(1 for v in values if limit is not None and v > limit)
+        result.append(Count((spec,), int(cases.get(spec, 0)), f.replace(step=spec), len(values),
+                            {"median": statistics.median(values),
+                             "p90": percentile(values, 0.9), "limit": limit, "over": over}))
+    return sorted(result, key=lambda c: (-c.tasks, c.key))
+
+
+def decisions(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
+    """Send-backs and refusals made in the period, by organisation, decision and reason."""
+    f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
+    query = task_query(session, user, f, now, HumanTask.assignee_org_id, HumanTask.decision,
+                        HumanTask.reason_code, func.count(distinct(TransferCase.id)),
+                        func.count()).where(HumanTask.decision.in_(("send_back", "refuse")))
+    rows = session.execute(query.group_by(HumanTask.assignee_org_id, HumanTask.decision,
+                                          HumanTask.reason_code)).all()
+    names = _org_codes(session, {r[0] for r in rows if r[0] is not None})
+    result = []
+    for org_id, decision, reason, n_cases, n_tasks in rows:
+        code, name = names.get(org_id, ("", ""))
+        result.append(Count((code, name, decision, reason or ""), n_cases,
+                            f.replace(task_under="", task_org=code, decision=decision,
+                                      reason=reason or ""), n_tasks))
+    return sorted(result, key=lambda c: (-c.tasks, c.key))
+
+
+def months_before(last: date, count: int) -> list[tuple[date, date]]:
+    """The *count* calendar months ending with the month of *last*: (first, last day)."""
+    result = []
+    year, month = last.year, last.month
+    for _ in range(count):
+        first = date(year, month, 1)
+        nxt = date(year + month // 12, month % 12 + 1, 1)
+        result.append((first, nxt - timedelta(days=1)))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return list(reversed(result))
+
+
+def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple[date, date]],
+                 now: datetime) -> list[int]:
+    """Per month, the cases with a task of *f* late in it: one read of the tasks late in the
+    whole span, then each task's overdue interval is laid over the months."""
+    span = f.replace(late_from=months[0][0], late_to=months[-1][1])
+    rows = session.execute(task_query(session, user, span, now, TransferCase.id,
+                                      HumanTask.due_at, HumanTask.completed_at)).all()
+    cases: list[set[int]] = [set() for _ in months]
+    first, last = day_start(months[0][0]), min(day_after(months[-1][1]), now)
+    base = months[0][0].year * 12 + months[0][0].month
+    for case_id, due, completed in rows:
+        # the part of the task's overdue interval [due, ended) inside the span
+        lo, hi = max(due, first), min(completed or now, last)
+        if lo >= hi:
+            continue
+        top = local_date(hi - timedelta(microseconds=1))
+        low = local_date(lo)
+        for i in range(low.year * 12 + low.month - base, top.year * 12 + top.month - base + 1):
+            cases[i].add(case_id)
+    return [len(c) for c in cases]
+
+
+def _count(session: Session, user: User, f: CaseFilter, now: datetime) -> int:
+    conds = case_conditions(session, user, f, now)
+    return int(session.scalar(select(func.count()).select_from(TransferCase).where(*conds))
+               or 0)
+
+
+def monthly(session: Session, user: User, scope: Scope, now: datetime,
+            count: int = 12) -> list[Count]:
+    """Per month up to the period's month: cases started, cases ended, cases late."""
+    months = months_before(scope.last, count)
+    base = scope.cases()
+    late_f = CaseFilter(task_under=scope.org.code)
+    late = _late_months(session, user, late_f, months, now)
+    result = []
+    for i, (a, b) in enumerate(months):
+        started, ended = base.replace(created_from=a, created_to=b), \
+            base.replace(ended_from=a, ended_to=b)
+        result.append(Count((a.strftime("%Y-%m"),), _count(session, user, started, now),
+                            started, 0, {
+                                "ended": _count(session, user, ended, now),
+                                "ended_filter": ended, "late": late[i],
+                                "late_filter": late_f.replace(late_from=a, late_to=b)}))
+    return result
+
+
+def open_total(rows: list[Count]) -> int:
+    """The sum of a figure's case counts (open cases by kind and status add up)."""
+    return sum(r.cases for r in rows)
+
