@@ -23,10 +23,10 @@ from app.models.org import Org
 from app.models.user import User
 from app.services.calendar import current_calendar
 from app.services.case_diagram import DiagramState, case_diagrams
-from app.services.case_filters import local_date
 from app.services.case_query import OpenStep, days_left
 from app.services.cases import get_case
 from app.services.diagram_shapes import diagrams_of, shape_of
+from app.services.progress import ProgressStep, case_progress
 
 ACTIONS = {
     "instance_started": "发起流程", "task_created": "生成待办", "task_completed": "办理",
@@ -39,25 +39,6 @@ ACTIONS = {
 ROLE_LEVELS = (("initiator", "发起"), ("registrar", "登记"), ("approvers", "审批"),
                ("issuer", "开具介绍信"), ("handler", "审批"), ("to", "同意接收"),
                ("archive_reviewer", "档案审核"), ("receiver", "接收"))
-# which steps make up a level of the route (other steps count for the other roles)
-LEVEL_STEPS = {"approvers": {"approve", "archive_return"},
-               "archive_reviewer": {"archive_review", "archive_entry"},
-               "report": {"report", "urge", "handling"}}
-_CLAIMED = set().union(*LEVEL_STEPS.values())
-
-
-@dataclass
-class Level:
-    """One organisation of the route as the progress line shows it."""
-
-    role: str
-    org_code: str
-    org_name: str
-    state: str = "pending"          # pending, open, overdue, done
-    since: datetime | None = None
-    done_at: datetime | None = None
-    days_used: int | None = None
-    limit: int | None = None
 
 
 @dataclass
@@ -79,7 +60,7 @@ class CaseView:
     case: TransferCase
     member: Member | None
     orgs: dict[int, Org]
-    levels: list[Level]
+    progress: list[ProgressStep]
     tasks: list[HumanTask]
     timeline: list[TimelineEntry]
     incidents: list[Incident]
@@ -117,35 +98,6 @@ def _route_levels(case: TransferCase) -> list[tuple[str, str, str]]:
             if code and (name, str(code), key) not in levels:
                 levels.append((name, str(code), key))
     return levels
-
-
-def _steps_of(role: str, task: HumanTask) -> bool:
-    if role in LEVEL_STEPS:
-        return task.task_spec in LEVEL_STEPS[role]
-    return task.task_spec not in _CLAIMED
-
-
-def _level(session: Session, label: str, org: Org | None, code: str, role: str,
-           tasks: list[HumanTask], now: datetime) -> Level:
-    level = Level(label, code, org.name if org else code)
-    mine = [t for t in tasks if org is not None and t.assignee_org_id == org.id
-            and _steps_of(role, t)]
-    if not mine:
-        return level
-    last = mine[-1]
-    cal = current_calendar(session)
-    level.since, level.done_at = last.created_at, last.completed_at
-    end = last.completed_at or now
-    level.days_used = cal.working_days_between(local_date(last.created_at), local_date(end))
-    basis = last.due_basis or {}
-    level.limit = int(basis["working_days"]) if "working_days" in basis else None
-    if any(t.status == "open" for t in mine):
-        late = any(t.status == "open" and t.due_at is not None and t.due_at <= now
-                   for t in mine)
-        level.state = "overdue" if late else "open"
-    elif last.status == "completed":
-        level.state = "done"
-    return level
 
 
 def _short(value: Any, limit: int = 120) -> str:
@@ -190,17 +142,6 @@ def _orgs(session: Session, case: TransferCase, tasks: list[HumanTask]) -> dict[
     return {o.id: o for o in rows}
 
 
-def _levels(session: Session, case: TransferCase, orgs: dict[int, Org],
-            tasks: list[HumanTask], now: datetime) -> list[Level]:
-    by_code = {o.code: o for o in orgs.values()}
-    levels = [_level(session, label, by_code.get(code), code, role, tasks, now)
-              for label, code, role in _route_levels(case)]
-    target = orgs.get(case.to_org_id or 0)
-    if case.kind in ("intra", "in") and target is not None:
-        levels.append(_level(session, "报到", target, target.code, "report", tasks, now))
-    return levels
-
-
 def _open_steps(session: Session, tasks: list[HumanTask], orgs: dict[int, Org],
                 now: datetime) -> list[OpenStep]:
     cal = current_calendar(session)
@@ -233,7 +174,7 @@ def case_view(session: Session, user: User, case_id: int | str, now: datetime) -
     return CaseView(
         case=case, member=session.get(Member, case.member_id) if case.member_id else None,
         orgs=orgs, tasks=tasks,
-        levels=_levels(session, case, orgs, tasks, now),
+        progress=case_progress(session, case, now),
         timeline=_timeline(session, instance.id, names) if instance else [],
         incidents=list(session.scalars(select(Incident).where(
             Incident.instance_id == case.instance_id).order_by(Incident.id))),

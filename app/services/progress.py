@@ -150,6 +150,14 @@ def _task_state(task: HumanTask, now: datetime) -> tuple[str, str]:
     return "done", DECISION_LABELS.get(task.decision or "", "已办理")
 
 
+def _current(tasks: list[HumanTask], now: datetime) -> HumanTask:
+    """The task a level shows: an overdue open one first, then the latest open, then the
+    latest (a level may hold an approval and an archive return at once)."""
+    waiting = [t for t in tasks if t.status == "open"]
+    late = [t for t in waiting if _task_state(t, now)[0] == "overdue"]
+    return (late or waiting or tasks)[-1]
+
+
 def _step(level: Level, name: str, tasks: list[HumanTask], case: TransferCase,
           now: datetime, counter: _Counter) -> ProgressStep:
     if not tasks:
@@ -158,7 +166,7 @@ def _step(level: Level, name: str, tasks: list[HumanTask], case: TransferCase,
                                 case.created_at, None, None, level.parallel)
         return ProgressStep(level.label, level.org, name, "waiting", "未开始", None, None, None,
                             level.parallel)
-    task = tasks[-1]
+    task = _current(tasks, now)
     state, label = _task_state(task, now)
     end = task.completed_at if task.status != "open" and task.completed_at else now
     limit = (task.due_basis or {}).get("working_days")

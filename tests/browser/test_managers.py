@@ -58,7 +58,7 @@ def test_the_case_diagram_marks_done_active_overdue_and_taken_flows(world, page)
     assert _marked(page, 1, "any_level__yes", "zj-flow")
     assert _marked(page, 1, "next_level", "zj-done")
     assert page.locator("svg .djs-element.zj-done").count() >= 6
-    assert "已超期" in page.inner_text("#route")
+    assert "已超期" in page.inner_text(".progress-line")
     assert "红色：已超期" in page.inner_text("#legend")
     assert page.locator("#timeline tr.ev").count() >= 8
 
