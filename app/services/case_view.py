@@ -27,6 +27,7 @@ from app.services.case_query import OpenStep, days_left
 from app.services.cases import get_case
 from app.services.diagram_shapes import diagrams_of, shape_of
 from app.services.progress import ProgressStep, case_progress
+from app.services.task_view import may_withdraw
 
 ACTIONS = {
     "instance_started": "发起流程", "task_created": "生成待办", "task_completed": "办理",
@@ -68,6 +69,7 @@ class CaseView:
     instance: Instance | None
     deployment: Deployment | None
     can_manage: bool
+    may_withdraw: bool
     can_view_full_id: bool
     diagrams: list[DiagramState]
     step_names: dict[str, str]
@@ -182,6 +184,7 @@ def case_view(session: Session, user: User, case_id: int | str, now: datetime) -
                                      .order_by(Letter.id))),
         instance=instance, deployment=dep,
         can_manage=policy.has(user, policy.Action.MANAGE_CASE),
+        may_withdraw=may_withdraw(user, case),
         can_view_full_id=policy.has(user, policy.Action.VIEW_FULL_ID),
         diagrams=case_diagrams(session, instance.id, now) if instance else [],
         step_names=names, open_steps=_open_steps(session, tasks, orgs, now))

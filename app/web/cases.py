@@ -29,6 +29,7 @@ from app.errors import Conflict, InvalidData, NotAllowed
 from app.models.case import CASE_KINDS, CASE_STATUSES, REFUSE_REASONS, SEND_BACK_REASONS
 from app.models.user import User
 from app.services import case_actions, case_query, exports
+from app.services import cases as case_service
 from app.services.case_filters import (
     DECISIONS,
     PER_PAGE,
@@ -38,7 +39,9 @@ from app.services.case_filters import (
     parse_filter,
 )
 from app.services.case_view import case_view
+from app.services.cases import get_case
 from app.services.diagram_shapes import step_names
+from app.services.task_view import may_withdraw
 from app.web.filters import date_cn
 from app.web.support import clock, db, me, settings, writing
 
@@ -192,6 +195,27 @@ def _act(case_id: int, do: Callable[[Any], Any], done: str) -> Any:
         flash(f"未能办理：{exc}", "error")
     else:
         flash(done, "success")
+    return redirect(url_for("cases.detail", case_id=case_id))
+
+
+@bp.route("/<int:case_id>/withdraw", methods=["GET", "POST"])
+@login_required  # type: ignore[misc]
+def withdraw(case_id: int) -> Any:
+    """撤销转接 from the case page: the initiator, before 落地, with a mandatory reason."""
+    user = me()
+    case = get_case(db(), case_id)
+    policy.require_view_case(db(), user, case)
+    if not may_withdraw(user, case):
+        raise NotAllowed("只有发起党委可以在组织关系落地前撤销转接。")
+    reason = (request.form.get("reason") or "").strip()
+    if request.method == "GET" or not reason:
+        error = "请写明撤销理由。" if request.method == "POST" else None
+        return render_template("tasks/withdraw.html", case=case, error=error, reason=reason,
+                               back_url=url_for("cases.detail", case_id=case.id)), \
+            422 if error else 200
+    with writing() as s:
+        case_service.withdraw(s, settings(), clock(), case.id, user.username, reason)
+    flash(f"案件 {case.number} 已撤销，党员组织关系不作变动。", "success")
     return redirect(url_for("cases.detail", case_id=case_id))
 
 

@@ -104,8 +104,9 @@ def withdraw(task_id: int) -> Any:
     reason = (request.form.get("reason") or "").strip()
     if request.method == "GET" or not reason:
         error = "请写明撤销理由。" if request.method == "POST" else None
-        return render_template("tasks/withdraw.html", task=task, case=case, error=error,
-                               reason=reason), 422 if error else 200
+        return render_template("tasks/withdraw.html", case=case, error=error, reason=reason,
+                               back_url=url_for("tasks.show", task_id=task.id)), \
+            422 if error else 200
     with writing() as s:
         cases.withdraw(s, settings(), clock(), case.id, user.username, reason)
     flash(f"案件 {case.number} 已撤销，党员组织关系不作变动。", "success")
