@@ -27,6 +27,7 @@ csrf = CSRFProtect()
 # modules that define ``bp`` (a Blueprint), registered in this order
 BLUEPRINTS: list[str] = [
     "app.web.home",
+    "app.web.guide",
     "app.web.vendor",
     "app.web.inbox",
     "app.web.tasks",

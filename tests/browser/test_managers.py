@@ -14,6 +14,7 @@ from app import create_app
 from app.db import session_scope
 from app.engine.clock import FixedClock, parse_instant
 from tests.browser.conftest import sign_in
+from tests.browser.test_case_journey import shot
 from tests.casegen import NOW, insert_cases, known_cases
 from tests.procedures.conftest import World
 from tests.procedures.test_intra_province import APPROVE, INITIATE, start_cross_county
@@ -61,6 +62,7 @@ def test_the_case_diagram_marks_done_active_overdue_and_taken_flows(world, page)
     assert "已超期" in page.inner_text(".progress-line")
     assert "红色：已超期" in page.inner_text("#legend")
     assert page.locator("#timeline tr.ev").count() >= 8
+    shot(page, "manager-case")
 
 
 def test_dashboard_drill_down_lists_the_same_cases(world, page) -> None:
@@ -71,6 +73,7 @@ def test_dashboard_drill_down_lists_the_same_cases(world, page) -> None:
     page.wait_for_selector('#chart-late[data-ready="true"]')
     headline = page.inner_text("#late-cases")
     assert headline == "2"
+    shot(page, "manager-dashboard")
     page.click("#late-cases")
     page.wait_for_url(re.compile(r"/cases\?"))
     assert page.inner_text("#case-total") == headline
@@ -95,3 +98,4 @@ def test_heatmap_draws_badges_on_the_diagram(world, page) -> None:
     assert badges.count() >= 1
     assert "在办 1" in page.inner_text("#diagram-1")  # the approval at CS-YL-JY
     assert "在办 1" in page.inner_text("#diagram-0")  # also on the call activity
+    shot(page, "manager-heatmap")

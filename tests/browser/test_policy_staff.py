@@ -17,12 +17,12 @@ from tests.procedures.conftest import World
 from tests.procedures.test_intra_province import INITIATE, start_cross_county
 from tests.services.diagram_variants import policy_user
 
-SCREENS = Path(__file__).parent / "screens"
+SCREENS = Path(__file__).parent / "screenshots"
 
 
 def shot(page: Any, name: str) -> None:
     SCREENS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SCREENS / f"{name}.png"))
+    page.screenshot(path=str(SCREENS / f"policy-{name}.png"))
 
 
 @pytest.fixture
