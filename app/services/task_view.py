@@ -67,7 +67,6 @@ class TaskView:
     branch_choices: list[tuple[str, str]] = field(default_factory=list)
     submitted: dict[str, Any] = field(default_factory=dict)
     may_withdraw: bool = False
-    full_id: bool = False
     printable: set[int] = field(default_factory=set)  # letters the user may print
 
 
@@ -225,8 +224,7 @@ def task_view(session: Session, user: User, task_id: int, now: datetime) -> Task
             task.assignee_org_id or 0, ""),
         case=summarize(session, case), schema=form_schema(session, task),
         progress=case_progress(session, case, now), history=send_backs(session, case),
-        letters=case_letters(session, case.id), may_withdraw=may_withdraw(user, case),
-        full_id=policy.has(user, policy.Action.VIEW_FULL_ID))
+        letters=case_letters(session, case.id), may_withdraw=may_withdraw(user, case))
     view.printable = {x.id for x in view.letters if policy.may_print_letter(user, x)}
     if task.status == "open":
         view.defaults = _defaults(session, task, case, now)
