@@ -81,7 +81,9 @@ TASK_PAGE = rel((200, 403), (200, 403, 403), NONE, 403, 403)  # the task's organ
 ACT_TASK = rel((422, 403), (422, 403, 403), NONE, 403, 403)
 INITIATOR = rel((403, 403), (422, 403, 403), NONE, 403, 403)  # the initiator's operators
 VIEW_CASE = rel((200, 403), (200, 200, 403), (200, 200, 403), 200, 403)
-MANAGE = rel((403, 403), NONE, (302, 302, 403), 403, 403)  # 302: the empty reason flashed
+# 302: past the policy, back to the case with the refusal flashed (no reason, not confirmed,
+# no incident to retry)
+MANAGE = rel((403, 403), NONE, (302, 302, 403), 403, 403)
 DASHBOARD = rel((403, 403), NONE, (200, 200, 403), 200, 403)
 ORG_EDIT = rel((403, 403), NONE, NONE, 422, 403)
 # only the operators of the issuing organisation print (the full 公民身份号码 is on paper)
