@@ -5,7 +5,10 @@ Forbidden with a reason. Rooms (PROCEDURES.md "People and their rooms"):
 
 - a branch secretary applies for members of the branch and records reports;
 - an operator acts on the tasks of their own organisation, starts incoming paper letters
-  and whole-unit transfers for it, withdraws the cases it initiated;
+  and whole-unit transfers for it, withdraws the cases it initiated, and prints the paper
+  letters its organisation issued (the letter and the 党员基本信息采集表 carry the full
+  公民身份号码, as the national form requires: only the issuer, who stamps and hands them
+  over, prints them);
 - a manager sees every case that touches the organisations below them and may suspend,
   resume, cancel, release or remind with a reason;
 - policy staff edit diagrams, forms, the calendar and the organisation tree;
@@ -29,7 +32,7 @@ from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden
-from app.models.case import CaseOrg, Notification, TransferCase
+from app.models.case import CaseOrg, Letter, Notification, TransferCase
 from app.models.engine import HumanTask
 from app.models.org import Org
 from app.models.user import User
@@ -44,6 +47,7 @@ class Action(StrEnum):
     REGISTER_INCOMING = "register_incoming"
     START_WHOLE_UNIT = "start_whole_unit"
     WITHDRAW = "withdraw"
+    PRINT_LETTER = "print_letter"
     VIEW_CASES = "view_cases"
     MANAGE_CASE = "manage_case"
     VIEW_DASHBOARD = "view_dashboard"
@@ -79,6 +83,7 @@ GRANTS: dict[Action, frozenset[str]] = {
     Action.REGISTER_INCOMING: frozenset({"operator"}),
     Action.START_WHOLE_UNIT: frozenset({"operator"}),
     Action.WITHDRAW: frozenset({"operator"}),
+    Action.PRINT_LETTER: frozenset({"operator"}),
     Action.VIEW_CASES: frozenset({"branch_secretary", "operator", "manager", "policy_staff"}),
     Action.MANAGE_CASE: frozenset({"manager"}),
     Action.VIEW_DASHBOARD: frozenset({"manager", "policy_staff"}),
@@ -240,3 +245,13 @@ def require_full_id(session: Session, user: User, case: TransferCase) -> None:
     The caller writes the audit event of the view."""
     require(user, Action.VIEW_FULL_ID)
     require_view_case(session, user, case)
+
+
+def require_print_letter(user: User, letter: Letter) -> None:
+    """Print a paper letter (and its 采集表): an operator of the organisation that issued it."""
+    require_at(user, Action.PRINT_LETTER, letter.issuer_org_id)
+
+
+def may_print_letter(user: User, letter: Letter) -> bool:
+    """Whether *user* may print *letter* (:func:`require_print_letter`)."""
+    return has(user, Action.PRINT_LETTER) and letter.issuer_org_id == user.org_id

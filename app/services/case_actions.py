@@ -82,9 +82,12 @@ def _status_before_suspension(session: Session, instance_id: int) -> str:
 
 
 def cancel_case(session: Session, settings: Settings, clock: Clock, case_id: int | str,
-                username: str, reason: str) -> TransferCase:
-    """取消: end the case for good; the member stays where they are, a unit lock is lifted."""
+                username: str, reason: str, confirmed: bool = True) -> TransferCase:
+    """取消: end the case for good; the member stays where they are, a unit lock is lifted.
+    *confirmed* says the manager ticked the page's confirmation (asked after the policy)."""
     user, case = _managed(session, case_id, username)
+    if not confirmed:
+        raise InvalidData("请勾选确认取消（取消后不可恢复）", {"confirm": "请勾选确认"})
     text = _reason(reason)
     if case.status in FINAL_STATUSES:
         raise NotAllowed(f"case {case.number} has ended ({case.status})")

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import Session
 
+from app import policy
 from app.errors import NotFound
 from app.models.case import PROCESS_OF_KIND, TransferCase
 from app.models.engine import Deployment, HumanTask
@@ -68,8 +69,10 @@ class HeatDiagram:
                 "heat": heat}
 
 
-def versions(session: Session) -> list[tuple[int, str, str, int]]:
-    """(deployment id, process id, name, version) of every version of the top processes."""
+def versions(session: Session, user: User) -> list[tuple[int, str, str, int]]:
+    """(deployment id, process id, name, version) of every version of the top processes,
+    for a user who may see the dashboard (refused before anything is said)."""
+    policy.require(user, policy.Action.VIEW_DASHBOARD)
     rows = session.execute(select(Deployment.id, Deployment.process_id, Deployment.name,
                                   Deployment.version)
                            .where(Deployment.process_id.in_(PROCESS_OF_KIND.values()))

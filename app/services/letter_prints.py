@@ -2,6 +2,9 @@
 
 The letter's data were frozen when it was issued (the Letter row), so a reprint shows
 exactly what was stamped; the member form is filled from the member's record at print time.
+Both carry the full 公民身份号码: the pages print them for the issuing organisation's
+operators only (:func:`letter_for_print`, app.policy.require_print_letter); the command line
+is the server's own.
 """
 
 from __future__ import annotations
@@ -12,9 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import policy
 from app.errors import NotFound
 from app.models.case import Letter, TransferCase
 from app.models.org import Org
+from app.models.user import User
 from app.services.letters import member_form_data
 from handlers.letters.data import LetterData
 from handlers.letters.render import (
@@ -29,6 +34,13 @@ def _letter(session: Session, letter_id: int) -> Letter:
     letter = session.get(Letter, letter_id)
     if letter is None or letter.kind != "transfer":
         raise NotFound(f"no paper letter {letter_id}")
+    return letter
+
+
+def letter_for_print(session: Session, user: User, letter_id: int) -> Letter:
+    """Paper letter *letter_id*, if *user* may print it (refused otherwise)."""
+    letter = _letter(session, letter_id)
+    policy.require_print_letter(user, letter)
     return letter
 
 

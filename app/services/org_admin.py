@@ -26,7 +26,7 @@ from app.models import Member, Org, OrgLock, TransferCase
 from app.models.case import FINAL_STATUSES, CaseOrg
 from app.org.loader import TreeFileError, parse_tree
 from app.org.records import CODE_RE
-from app.org.tree import KIND_NAMES, KINDS, OrgNode, may_parent
+from app.org.tree import KIND_NAMES, KINDS, OrgNode, UnknownOrgError, may_parent
 from app.services.actors import active_user
 from app.services.directory import DbDirectory
 from app.services.orgs import LoadSummary, load_tree
@@ -76,8 +76,11 @@ def search(session: Session, text: str, limit: int = MAX_RESULTS) -> list[OrgRow
 
 
 def chain_of(session: Session, code: str) -> list[OrgNode]:
-    """The root first, down to *code*."""
-    return list(reversed(DbDirectory(session).chain(code)))
+    """The root first, down to *code* (NotFound for an unknown code)."""
+    try:
+        return list(reversed(DbDirectory(session).chain(code)))
+    except UnknownOrgError as exc:
+        raise NotFound(f"没有编码为 {code} 的党组织") from exc
 
 
 def _raw(node: OrgNode, **changes: Any) -> dict[str, Any]:

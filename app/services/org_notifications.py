@@ -1,9 +1,10 @@
 """The notifications an organisation receives (the outbox rows addressed to it), as the
 header's unread count and the notification page read and mark them.
 
-A notification is addressed to an organisation and optionally one role; every user of that
-organisation with that role sees it, and marking it read marks it for all of them (the
-reminder concerns the organisation's work, not one person).
+A notification is addressed to an organisation and optionally one role (which rows are a
+user's is app.policy.my_notifications); every user of that organisation with that role sees
+it, and marking it read marks it for all of them (the reminder concerns the organisation's
+work, not one person).
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from math import ceil
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
+from app import policy
 from app.models.case import Notification, TransferCase
 from app.models.user import User
 
@@ -47,8 +49,7 @@ class NotificationPage:
 
 
 def _mine(user: User) -> ColumnElement[bool]:
-    return (Notification.org_id == user.org_id) & or_(
-        Notification.role.is_(None), Notification.role.in_(user.role_names))
+    return policy.my_notifications(user)
 
 
 def unread_count(session: Session, user: User) -> int:
@@ -77,7 +78,11 @@ def notifications_page(session: Session, user: User, page: int = 1,
 
 
 def mark_read(session: Session, user: User, now: datetime, ids: list[int] | None = None) -> int:
-    """Mark the organisation's unread notifications *ids* (all when None) read; how many."""
+    """Mark the organisation's unread notifications *ids* (all when None) read; how many.
+    Naming a notification addressed to someone else is refused (app.policy)."""
+    policy.require(user, policy.Action.VIEW_NOTIFICATIONS)
+    for row in session.scalars(select(Notification).where(Notification.id.in_(ids or []))):
+        policy.require_notification(user, row)
     stmt = update(Notification).where(_mine(user), Notification.read_at.is_(None))
     if ids is not None:
         stmt = stmt.where(Notification.id.in_(ids))

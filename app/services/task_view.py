@@ -3,7 +3,7 @@ send-backs, the paper letters, suggestions and defaults for the form, and — fo
 task — what was submitted (from the audit log).
 
 Only the task's organisation and role may open a task (app.policy.require_task), whether
-it is open or completed.
+it is open or completed; the withdrawal offered there is the initiator's (require_withdraw).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app import policy
 from app.engine.clock import SHANGHAI
-from app.errors import NotFound
+from app.errors import Forbidden, NotAllowed, NotFound
 from app.models.audit import AuditEvent
 from app.models.case import CASE_KINDS, CASE_STATUSES, FINAL_STATUSES, Letter, TransferCase
 from app.models.engine import Deployment, HumanTask, Instance
@@ -67,7 +67,7 @@ class TaskView:
     branch_choices: list[tuple[str, str]] = field(default_factory=list)
     submitted: dict[str, Any] = field(default_factory=dict)
     may_withdraw: bool = False
-    full_id: bool = False
+    printable: set[int] = field(default_factory=set)  # letters the user may print
 
 
 def load_task(session: Session, user: User, task_id: int) -> HumanTask:
@@ -198,10 +198,21 @@ def submitted_values(session: Session, task: HumanTask) -> dict[str, Any]:
     return {k: v.get("new") for k, v in changes.items() if isinstance(v, dict)}
 
 
+def require_withdraw(user: User, case: TransferCase) -> None:
+    """The initiator's operators may withdraw until the member's record has landed (Art. 9):
+    refused by the policy (403) for anyone else, as not allowed (409) once it is too late."""
+    policy.require_at(user, policy.Action.WITHDRAW, case.initiator_org_id)
+    if case.status in FINAL_STATUSES or case.landed_at is not None:
+        raise NotAllowed("只有发起党委可以在组织关系落地前撤销转接。")
+
+
 def may_withdraw(user: User, case: TransferCase) -> bool:
-    """The initiator may withdraw until the member's record has landed (Art. 9)."""
-    return (policy.has(user, policy.Action.WITHDRAW) and user.org_id == case.initiator_org_id
-            and case.status not in FINAL_STATUSES and case.landed_at is None)
+    """Whether the task page offers the withdrawal (:func:`require_withdraw`)."""
+    try:
+        require_withdraw(user, case)
+    except (Forbidden, NotAllowed):
+        return False
+    return True
 
 
 def task_view(session: Session, user: User, task_id: int, now: datetime) -> TaskView:
@@ -213,8 +224,8 @@ def task_view(session: Session, user: User, task_id: int, now: datetime) -> Task
             task.assignee_org_id or 0, ""),
         case=summarize(session, case), schema=form_schema(session, task),
         progress=case_progress(session, case, now), history=send_backs(session, case),
-        letters=case_letters(session, case.id), may_withdraw=may_withdraw(user, case),
-        full_id=policy.has(user, policy.Action.VIEW_FULL_ID))
+        letters=case_letters(session, case.id), may_withdraw=may_withdraw(user, case))
+    view.printable = {x.id for x in view.letters if policy.may_print_letter(user, x)}
     if task.status == "open":
         view.defaults = _defaults(session, task, case, now)
         if task.form == "receive":

@@ -8,6 +8,7 @@ the services.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 from flask import (
@@ -224,12 +225,10 @@ def withdraw(case_id: int) -> Any:
 def case_action(case_id: int, action: str) -> Any:
     """Suspend, resume or cancel the case with a reason."""
     fn = {"suspend": case_actions.suspend_case, "resume": case_actions.resume_case,
-          "cancel": case_actions.cancel_case}[action]
+          "cancel": partial(case_actions.cancel_case,
+                            confirmed=request.form.get("confirm") == "1")}[action]
     label = {"suspend": "已暂停办理", "resume": "已恢复办理", "cancel": "已取消案件"}[action]
     reason = request.form.get("reason", "")
-    if action == "cancel" and request.form.get("confirm") != "1":
-        flash("未能办理：请勾选确认取消（取消后不可恢复）。", "error")
-        return redirect(url_for("cases.detail", case_id=case_id))
     return _act(case_id, lambda s: fn(s, settings(), clock(), case_id, me().username, reason),
                 label)
 

@@ -123,7 +123,7 @@ def export(table: str, fmt: str) -> Response:
 def heat() -> Response:
     """Per element of a process version: cases there now, median working days spent."""
     session, user, now = db(), me(), clock().now()
-    choices = heatmap.versions(session)
+    choices = heatmap.versions(session, user)
     if not choices:
         abort(404)
     wanted = request.args.get("deployment", "")

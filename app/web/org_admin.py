@@ -31,6 +31,8 @@ def _guard() -> Any:
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
     policy.require(me(), policy.Action.ADMIN_ORGS)
+    if request.method == "POST":  # refused before a form or a file is read
+        policy.require(me(), policy.Action.EDIT_ORGS)
     return None
 
 

@@ -17,7 +17,7 @@ from flask_login import login_required
 from werkzeug.datastructures import MultiDict
 
 from app import policy
-from app.errors import InvalidData, ZhuanjieError
+from app.errors import Forbidden, InvalidData, ZhuanjieError
 from app.services import applications
 from app.services.progress import route_preview
 from app.services.transfer_checks import check_letter, check_registration
@@ -97,8 +97,11 @@ def _flow(kind_page: str, template: str, parse: Parse, renames: dict[str, str],
             number = case.number
     except ZhuanjieError as exc:
         found, message = _errors_of(exc, renames)
+        # a policy refusal (another branch's member, another parent's unit) is said beside
+        # its field like any refusal, and answered 403 like every policy refusal
         return render_template(template, values=values, errors={**errors, **found},
-                               message=message, **context), 422
+                               message=message, **context), \
+            403 if isinstance(exc, Forbidden) else 422
     flash(f"已提交，案件编号 {number}。可在“待办 → 未办结”中查看办理进度。", "success")
     return redirect(url_for("inbox.index", tab="unfinished"))
 

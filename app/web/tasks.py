@@ -16,7 +16,13 @@ from app.engine.forms import validate_form
 from app.errors import Conflict, InvalidData, NotAllowed
 from app.services import cases, tasks
 from app.services.progress import DECISION_LABELS
-from app.services.task_view import TaskView, case_of_task, load_task, may_withdraw, task_view
+from app.services.task_view import (
+    TaskView,
+    case_of_task,
+    load_task,
+    require_withdraw,
+    task_view,
+)
 from app.web.schema_form import (
     BUTTON_STYLES,
     CONFIRM_DECISIONS,
@@ -99,8 +105,7 @@ def withdraw(task_id: int) -> Any:
     user = me()
     task = load_task(db(), user, task_id)
     case = case_of_task(db(), task)
-    if not may_withdraw(user, case):
-        raise NotAllowed("只有发起党委可以在组织关系落地前撤销转接。")
+    require_withdraw(user, case)
     reason = (request.form.get("reason") or "").strip()
     if request.method == "GET" or not reason:
         error = "请写明撤销理由。" if request.method == "POST" else None

@@ -112,7 +112,10 @@ def test_actions_need_a_reason_and_are_audited(world) -> None:
     client.post(f"{url}/resume", data={"reason": "核查完毕"})
     client.post(f"{url}/tasks/{task.id}/release", data={"reason": "经办人休假"})
     client.post(f"{url}/tasks/{task.id}/remind", data={"reason": "请抓紧审批"})
-    client.post(f"{url}/cancel", data={"reason": "重复申请"})  # no confirmation: refused
+    unticked = client.post(f"{url}/cancel", data={"reason": "重复申请"}, follow_redirects=True)
+    assert "请勾选确认取消" in unticked.get_data(as_text=True)  # no confirmation: refused
+    assert signed(world, "mgr-HN-JG").post(f"{url}/cancel", data={
+        "reason": "x"}).status_code == 403  # the policy first, then the confirmation
     assert signed(world, "mgr-HN-JG").post(f"{url}/cancel", data={
         "reason": "x", "confirm": "1"}).status_code == 403
     client.post(f"{url}/cancel", data={"reason": "重复申请", "confirm": "1"})

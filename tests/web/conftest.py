@@ -1,4 +1,5 @@
-"""Web fixtures: the procedures' world behind a Flask test client, and a sign-in helper."""
+"""Web fixtures: the procedures' world behind a Flask test client, the authorization
+matrix's scene, and a sign-in helper."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from tests.factories import PASSWORD
 from tests.procedures.conftest import World, world  # noqa: F401
+from tests.web.authz_scene import Scene, build_scene
 
 
 @pytest.fixture
@@ -24,6 +26,12 @@ def app(world: World) -> Iterator[Flask]:  # noqa: F811
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
+
+
+@pytest.fixture
+def scene(world: World) -> Scene:  # noqa: F811
+    """The authorization matrix's world of cases, tasks and letters (authz_scene.py)."""
+    return build_scene(world)
 
 
 def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Any:

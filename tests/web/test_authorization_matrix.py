@@ -1,57 +1,37 @@
 """The authorization matrix: every role × every endpoint (API and web pages) × own
-organisation / subtree / other organisation, against one world of open cases.
+organisation / subtree / other organisation, against one world of open cases
+(tests/web/authz_scene.py).
 
-Each row of :data:`API` and :data:`WEB` says, per role and relation, which status the
-endpoint answers. The test enumerates the application's routes: an endpoint without a row
-fails, so nothing is added without deciding who may use it. Allowed calls that would change
-data are made with data the endpoint refuses after the policy check (422), or are undone.
+Each row of :data:`API` (here) and of ``WEB`` (test_authorization_matrix_web.py) says, per
+role and relation, which status the endpoint answers. The test enumerates the application's
+routes: an endpoint without a row fails, so nothing is added without deciding who may use
+it. Allowed calls that would change data are made with data the endpoint refuses after the
+policy check (422), or are undone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-import pytest
 from click.testing import CliRunner
-from flask import Flask
 from sqlalchemy import select
 
-from app import create_app
 from app.db import session_scope
-from app.models import HumanTask, Notification, Org, TransferCase
-from app.services import tokens
-from tests.procedures.conftest import World
-from tests.web.api.conftest import Api, add_extra_users, new_token
-from tests.web.conftest import sign_in
-
-USERS = {"branch_secretary": "sec-CS-YL-P1-V-B1", "operator": "op-CS-YL-P1",
-         "manager": "mgr-CS-YL", "policy_staff": "policy-HN", "admin": "admin-HN"}
-ROLES = tuple(USERS)
-# which objects stand for each relation of each role (see the module docstring);
-# a branch has no subtree, policy staff and the admin sit at the root (everything is below)
-RELATIONS: dict[str, dict[str, tuple[str, str]]] = {
-    "branch_secretary": {"own": ("v", "correct_v"), "other": ("sw", "init_sw")},
-    "operator": {"own": ("yl", "init_yl"), "subtree": ("v", "correct_v"),
-                 "other": ("sw", "init_sw")},
-    "manager": {"own": ("jy", "approve2_jy"), "subtree": ("yl", "init_yl"),
-                "other": ("sw", "init_sw")},
-    "policy_staff": {"subtree": ("sw", "init_sw")},
-    "admin": {"subtree": ("sw", "init_sw")},
-}
-ANY = "-"  # endpoints without an object
-
-
-def each(status: int) -> dict[str, dict[str, int]]:
-    """The same status for every role, on endpoints without an object."""
-    return {role: {ANY: status} for role in ROLES}
-
-
-def by_role(**statuses: int) -> dict[str, dict[str, int]]:
-    return {role: {ANY: statuses[role]} for role in ROLES}
-
+from app.models import HumanTask, Org
+from tests.web.api.conftest import Api, new_token
+from tests.web.authz_scene import (
+    ANY,
+    MEMBER_OF,
+    ORG_OF,
+    RELATIONS,
+    ROLES,
+    USERS,
+    Scene,
+    by_role,
+    each,
+)
+from tests.web.test_authorization_matrix_web import WEB, check_web_row
 
 VIEW_CASE = {"branch_secretary": {"own": 200, "other": 403},
              "operator": {"own": 200, "subtree": 200, "other": 403},
@@ -108,104 +88,6 @@ API: dict[str, dict[str, dict[str, int]]] = {
     "api.read_notification": NOTIFICATION,
 }
 
-# web pages: GET status per role when signed in, and when not (anonymous)
-# (the landing page redirects to the first room of the menu, or shows a welcome page when no
-# room of the user's roles exists in this build: both are "may enter")
-ENTER = (200, 302)
-WEB: dict[str, dict[str, int | tuple[int, ...]]] = {
-    "home.index": {**{r: ENTER for r in ROLES}, "anonymous": 302},
-    "auth.login": {**{r: 200 for r in ROLES}, "anonymous": 200},
-    "auth.logout": {**{r: 302 for r in ROLES}, "anonymous": 302},
-    "account.token_list": {**{r: 200 for r in ROLES}, "anonymous": 302},
-    "account.token_create": {**{r: 422 for r in ROLES}, "anonymous": 302},
-    "account.token_revoke": {**{r: 403 for r in ROLES}, "anonymous": 302},
-    "member_progress.lookup": {**{r: 200 for r in ROLES}, "anonymous": 200},
-    "vendor.asset": {**{r: 404 for r in ROLES}, "anonymous": 404},
-    "static": {**{r: 200 for r in ROLES}, "anonymous": 200},
-}
-WEB_REQUESTS: dict[str, tuple[str, str]] = {
-    "home.index": ("GET", "/"), "auth.login": ("GET", "/login"),
-    "auth.logout": ("POST", "/logout"), "account.token_list": ("GET", "/account/tokens"),
-    "account.token_create": ("POST", "/account/tokens"),
-    "account.token_revoke": ("POST", "/account/tokens/{other_token}/revoke"),
-    "member_progress.lookup": ("GET", "/progress"),
-    "vendor.asset": ("GET", "/vendor/none/x.js"), "static": ("GET", "/static/app.css"),
-}
-
-
-@dataclass
-class Scene:
-    """The world, its cases and tasks by nickname, and notifications per organisation."""
-
-    world: World
-    app: Flask
-    cases: dict[str, str]
-    tasks: dict[str, int]
-    notes: dict[str, int]
-    other_token: int
-
-
-def _task(world: World, number: str, spec: str) -> int:
-    with session_scope(world.engine) as s:
-        return s.scalar(select(HumanTask.id).join(
-            TransferCase, TransferCase.instance_id == HumanTask.instance_id).where(
-            TransferCase.number == number, HumanTask.task_spec == spec,
-            HumanTask.status == "open"))
-
-
-def _notes(world: World) -> dict[str, int]:
-    made = {}
-    with session_scope(world.engine, write=True) as s:
-        for code in ("CS-YL-P1-V-B1", "CS-YL-P1", "CS-YL", "HN-JG-SW", "HN"):
-            org = s.scalar(select(Org).where(Org.code == code))
-            row = Notification(created_at=datetime.now(UTC), org_id=org.id, kind="overdue",
-                               subject="测试提醒", body="请及时办理", dedupe_key=f"m:{code}",
-                               status="sent", attempts=1)
-            s.add(row)
-            s.flush()
-            made[code] = row.id
-    return made
-
-
-@pytest.fixture
-def scene(world: World) -> Scene:
-    add_extra_users(world)
-    when = "2026-03-02T09:00"
-    v = world.start(when, "sec-CS-YL-P1-V-B1", kind="intra", member="M-V",
-                    target_branch="CS-YL-P2-B1")
-    world.do(v, "initiate", "op-CS-YL-P1", "2026-03-02T10:00",
-             {"decision": "send_back", "reason_code": "info_incomplete"})
-    yl = world.start(when, "sec-CS-YL-P1-B1", kind="intra", member="M-YL",
-                     target_branch="CS-YL-P2-B1")
-    sw = world.start(when, "sec-HN-JG-SW-B1", kind="intra", member="M-SW",
-                     target_branch="CS-YH-P1-B1")
-    jy = world.start(when, "sec-CS-YL-JY-P1-B1", kind="intra", member="M-JY",
-                     target_branch="CS-YH-P1-B1")
-    world.do(jy, "initiate", "op-CS-YL-JY-P1", "2026-03-02T10:00", {"decision": "initiate"})
-    world.do(jy, "approve", "op-CS-YL-JY", "2026-03-02T11:00", {"decision": "approve"},
-             org="CS-YL-JY")
-    numbers = {"v": v.number, "yl": yl.number, "sw": sw.number, "jy": jy.number}
-    task_ids = {"correct_v": _task(world, v.number, "correct"),
-                "init_yl": _task(world, yl.number, "initiate"),
-                "init_sw": _task(world, sw.number, "initiate"),
-                "approve2_jy": _task(world, jy.number, "approve")}
-    assert all(task_ids.values()), task_ids
-    with session_scope(world.engine, write=True) as s:
-        from app.models import User
-
-        someone = s.scalar(select(User).where(User.username == "op-CS-YH"))
-        other = tokens.create_token(s, someone, "别人的令牌", 30, datetime.now(UTC), 365)
-    app = create_app({"database_url": world.settings.database_url, "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
-    return Scene(world, app, numbers, task_ids, _notes(world), other.token.id)
-
-
-MEMBER_OF = {"v": "M-V", "yl": "M-YL", "sw": "M-SW", "jy": "M-JY"}
-NOTE_OF = {"branch_secretary": {"own": "CS-YL-P1-V-B1", "other": "HN-JG-SW"},
-           "operator": {"own": "CS-YL-P1", "subtree": "CS-YL-P1-V-B1", "other": "HN-JG-SW"},
-           "manager": {"own": "CS-YL", "subtree": "CS-YL-P1", "other": "HN-JG-SW"},
-           "policy_staff": {"subtree": "CS-YL"}, "admin": {"subtree": "CS-YL"}}
-
 
 def _call(api: Api, scene: Scene, endpoint: str, role: str, relation: str) -> Any:
     case_key, task_key = RELATIONS[role].get(relation, ("sw", "init_sw"))
@@ -235,20 +117,22 @@ def _call(api: Api, scene: Scene, endpoint: str, role: str, relation: str) -> An
         "api.calendar_workday": lambda: api.get("/calendar/workday/2026-02-14"),
         "api.list_notifications": lambda: api.get("/notifications"),
         "api.read_notification": lambda: api.post(
-            f"/notifications/{scene.notes[NOTE_OF[role][relation]]}/read"),
+            f"/notifications/{scene.notes[ORG_OF[role][relation]]}/read"),
     }
     return calls[endpoint]()
 
 
 def test_every_route_has_a_row(scene: Scene) -> None:
     endpoints = {rule.endpoint for rule in scene.app.url_map.iter_rules()}
-    rows = {e.split("+")[0] for e in API} | set(WEB)
+    rows = {e.split("+")[0] for e in API} | {e.split("+")[0] for e in WEB}
     assert endpoints - rows == set(), "endpoints without a row in the authorization matrix"
     assert rows - endpoints == set(), "rows for endpoints that do not exist"
     for name, row in API.items():
         for role in ROLES:
             wanted = set(RELATIONS[role]) if ANY not in row[role] else {ANY}
             assert set(row[role]) == wanted, (name, role)
+    for name, (row, _request) in WEB.items():
+        check_web_row(name, row)
 
 
 def test_api_matrix(scene: Scene) -> None:
@@ -265,26 +149,6 @@ def test_api_matrix(scene: Scene) -> None:
                 if endpoint == "api.claim_task" and answer.status_code == 200:
                     assert apis[role].post(f"/tasks/{answer.json['id']}/release").status_code \
                         == 200
-    assert failures == []
-
-
-def test_web_matrix(scene: Scene) -> None:
-    failures = []
-    # one signed-in client per role (signing in is slow on purpose: argon2); sign-out last
-    order = sorted(WEB, key=lambda e: e == "auth.logout")
-    for who in (*ROLES, "anonymous"):
-        client = scene.app.test_client()
-        if who != "anonymous":
-            assert sign_in(client, USERS[who]).status_code == 302
-        for endpoint in order:
-            method, path = WEB_REQUESTS[endpoint]
-            answer = client.open(path.format(other_token=scene.other_token), method=method,
-                                 data={})
-            answer.close()
-            expected = WEB[endpoint][who]
-            allowed = expected if isinstance(expected, tuple) else (expected,)
-            if answer.status_code not in allowed:
-                failures.append(f"{endpoint} {who}: {answer.status_code} (expected {expected})")
     assert failures == []
 
 

@@ -33,6 +33,15 @@ def test_admins_look_operators_do_not(client, world: World) -> None:
     page = client.get("/orgs/?code=CS-YL").get_data(as_text=True)
     assert "中共长沙市岳麓区委组织部" in page and "修改名称与权限" not in page
     assert client.post("/orgs/CS-YL/update", data={"name": "x"}).status_code == 403
+    upload = client.post("/orgs/upload", data={"file": (io.BytesIO(b"orgs: []"), "t.yaml")},
+                         content_type="multipart/form-data")
+    assert upload.status_code == 403  # refused before the file is read
+
+
+def test_an_unknown_organisation_is_not_found(staff) -> None:
+    assert staff.post("/orgs/NOPE/update", data={"name": "x"}).status_code == 404
+    assert staff.post("/orgs/NOPE/children", data={"code": "N1", "name": "x",
+                                                   "kind": "branch"}).status_code == 404
 
 
 def test_browse_show_and_search(staff) -> None:

@@ -82,6 +82,7 @@ def test_refusals_of_the_route_and_the_member_are_said_in_chinese(client, world)
     form = client.get("/start/member").get_data(as_text=True)
     assert re.search(r'<option value="M-JY" disabled>', form)
     other = client.post("/start/member", data={**APPLICATION, "member": "M-YH"})
+    assert other.status_code == 403
     assert "只能为本党支部的党员申请转接。" in other.get_data(as_text=True)
     assert len(cases(world)) == 1
 
@@ -163,6 +164,7 @@ def test_only_the_parent_may_move_a_unit_and_secretaries_register_nothing(client
     sign_in(client, "op-CS-YL-P2")
     refused = client.post("/start/whole-unit", data={"unit": "CS-YL-P1-V",
                                                      "new_parent": "CS-YL-P2"})
+    assert refused.status_code == 403
     assert beside(refused.get_data(as_text=True), "unit",
                   "只有该单位的上级党组织可以申请整建制转接（第六条）。")
     client.post("/logout")

@@ -163,3 +163,20 @@ def test_send_back_history_shows_reason_labels(client, world) -> None:
     page = client.get(f"/tasks/{task.id}").get_data(as_text=True)
     assert "退回记录" in page and "信息填写不完整" in page and "缺联系电话" in page
     assert 'value="0731-88888888"' in page  # the letter as it was, to correct
+
+
+def test_a_managers_task_page_masks_the_id_number_too(client, world: World) -> None:
+    """The full 公民身份号码 is shown only on the case page, with a reason, audited."""
+    from app.org.idnumber import mask
+    from tests.procedures.test_paper_letters import start_out
+
+    case = start_out(world)
+    world.do(case, "handover", "op-CS-YL", "2026-03-03T10:00",
+             {"method": "in_person", "handed_over_on": "2026-03-03"})
+    for month in ("05", "06", "07", "08"):
+        world.fire(f"2026-{month}-01T00:00:00+08:00")
+    followup = world.task(case, "followup")
+    sign_in(client, "mgr-CS-YL")
+    page = client.get(f"/tasks/{followup.id}").get_data(as_text=True)
+    number = world.member("M-YL").id_number
+    assert mask(number) in page and number not in page
