@@ -42,7 +42,7 @@ from app.services.case_filters import (
 from app.services.case_view import case_view
 from app.services.cases import get_case
 from app.services.diagram_shapes import step_names
-from app.services.task_view import may_withdraw
+from app.services.task_view import require_withdraw
 from app.web.filters import date_cn
 from app.web.support import clock, db, me, settings, writing
 
@@ -205,9 +205,7 @@ def withdraw(case_id: int) -> Any:
     """撤销转接 from the case page: the initiator, before 落地, with a mandatory reason."""
     user = me()
     case = get_case(db(), case_id)
-    policy.require_view_case(db(), user, case)
-    if not may_withdraw(user, case):
-        raise NotAllowed("只有发起党委可以在组织关系落地前撤销转接。")
+    require_withdraw(user, case)
     reason = (request.form.get("reason") or "").strip()
     if request.method == "GET" or not reason:
         error = "请写明撤销理由。" if request.method == "POST" else None

@@ -111,6 +111,8 @@ WEB: dict[str, tuple[Row, Req]] = {
     "notices.read": (rel((302, 403), (302, 403, 403), (302, 403, 403), 403, 403),
                      post("/notifications/read", id="{note}")),
     "start.orgs_json": (page(each(200)), get("/start/orgs.json?q=岳麓")),
+    "guide.page": (page(each(200), 200), get("/guide/")),
+    "guide.image": (page(each(200), 200), get("/guide/images/04-inbox.png")),
     # the operators' and branch secretaries' rooms
     "inbox.index": (WORKERS, get("/inbox")),
     "tasks.show": (TASK_PAGE, get("/tasks/{task}")),
@@ -135,6 +137,9 @@ WEB: dict[str, tuple[Row, Req]] = {
                                        policy_staff=403, admin=403)),
                           post("/cases/export-full.csv")),
     "cases.detail": (VIEW_CASE, get("/cases/{case}")),
+    # the subtree's case (from CS-YL-P1-V-B1) was initiated by CS-YL-P1 too (Art. 8)
+    "cases.withdraw": (rel((403, 403), (422, 422, 403), NONE, 403, 403),
+                       post("/cases/{case}/withdraw")),
     "cases.case_action+suspend": (MANAGE, post("/cases/{case}/suspend")),
     "cases.case_action+resume": (MANAGE, post("/cases/{case}/resume")),
     "cases.case_action+cancel": (MANAGE, post("/cases/{case}/cancel")),  # 302: unconfirmed

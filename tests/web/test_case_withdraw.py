@@ -26,5 +26,5 @@ def test_others_cannot_withdraw(client, world: World) -> None:
                        target_branch="CS-YH-P1-B1")
     sign_in(client, "op-CS-YH-P1")  # the receiver sees the case but did not initiate it
     assert "撤销转接" not in client.get(f"/cases/{case.id}").get_data(as_text=True)
-    assert client.post(f"/cases/{case.id}/withdraw", data={"reason": "x"}).status_code == 409
+    assert client.post(f"/cases/{case.id}/withdraw", data={"reason": "x"}).status_code == 403
     assert world.show(case)["status"] == "applying"
