@@ -98,18 +98,23 @@ def measure(world: World, count: int) -> dict[str, Any]:
         calendar = engine_config(world.settings).calendar_loader(s)
     user = f"op-{LEVEL1}"
     ours: list[float] = []
+    ours_cpu: list[float] = []
     bare: list[float] = []
+    bare_cpu: list[float] = []
     parts: list[tuple[float, float, float]] = []
     for task_id, guid, state, _ in prepared:
         with session_scope(world.engine) as s:
             for _ in range(BASELINE_REPEATS):
+                cpu = time.thread_time()
                 part = _bare_run(world, s, state, guid, spec, subs, calendar)
+                bare_cpu.append(time.thread_time() - cpu)
                 parts.append(part)
                 bare.append(sum(part))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.thread_time()
         with session_scope(world.engine, write=True) as s:
             tasks.complete_task(s, world.settings, at(WHEN), task_id, user, dict(APPROVE))
         ours.append(time.perf_counter() - started)
+        ours_cpu.append(time.thread_time() - cpu)
     with session_scope(world.engine) as s:
         done = s.scalars(select(HumanTask.status).where(
             HumanTask.id.in_([p[0] for p in prepared]))).all()
@@ -121,6 +126,11 @@ def measure(world: World, count: int) -> dict[str, Any]:
             "library_deserialize_median_ms": median_ms(p[0] for p in parts),
             "library_run_median_ms": median_ms(p[1] for p in parts),
             "library_serialize_median_ms": median_ms(p[2] for p in parts),
+            # CPU time of this thread: less disturbed by other work on the machine; on
+            # PostgreSQL it leaves out the server's share
+            "cpu_ratio": round(median_ms(ours_cpu) / median_ms(bare_cpu), 2),
+            "zhuanjie_cpu_median_ms": median_ms(ours_cpu),
+            "library_cpu_median_ms": median_ms(bare_cpu),
             "state_chars": len(prepared[0][2]), "cases": len(ours),
             "library_samples": len(bare)}
 

@@ -50,20 +50,40 @@ def append(session: Session, *, chain: str, at: datetime, actor: str, action: st
            task_spec: str | None = None, comment: str | None = None,
            changes: dict[str, Any] | None = None) -> AuditEvent:
     """Append one event to *chain* in the session's transaction."""
+    return append_many(session, chain, [dict(
+        at=at, actor=actor, action=action, instance_id=instance_id, task_guid=task_guid,
+        task_spec=task_spec, comment=comment, changes=changes)])[0]
+
+
+def append_many(session: Session, chain: str, events: list[dict[str, Any]]) -> list[AuditEvent]:
+    """Append *events* (keyword arguments of :func:`append`) to *chain* in order.
+
+    The chain head is locked and read once and written once, and the events are added
+    together, so that one flush inserts them in one statement.
+    """
+    if not events:
+        return []
     head = session.get(AuditHead, chain, with_for_update=True)
     if head is None:
         head = AuditHead(chain=chain, seq=0, hash=GENESIS)
         session.add(head)
-    if changes is not None:  # stored as JSON: make it JSON now so the hash sees what is stored
-        changes = json.loads(json.dumps(changes, ensure_ascii=False, default=str))
-    event = AuditEvent(chain=chain, seq=head.seq + 1, instance_id=instance_id,
-                       at=at.astimezone(UTC), actor=actor, action=action,
-                       task_guid=task_guid, task_spec=task_spec, comment=comment,
-                       changes=changes, prev_hash=head.hash)
-    event.hash = event_hash(event)
-    session.add(event)
-    head.seq, head.hash = event.seq, event.hash
-    return event
+    added = []
+    seq, prev = head.seq, head.hash
+    for ev in events:
+        changes = ev.get("changes")
+        if changes is not None:  # stored as JSON: make it JSON now so the hash sees it so
+            changes = json.loads(json.dumps(changes, ensure_ascii=False, default=str))
+        seq += 1
+        event = AuditEvent(chain=chain, seq=seq, instance_id=ev.get("instance_id"),
+                           at=ev["at"].astimezone(UTC), actor=ev["actor"],
+                           action=ev["action"], task_guid=ev.get("task_guid"),
+                           task_spec=ev.get("task_spec"), comment=ev.get("comment"),
+                           changes=changes, prev_hash=prev)
+        event.hash = prev = event_hash(event)
+        added.append(event)
+    session.add_all(added)
+    head.seq, head.hash = seq, prev
+    return added
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,8 +20,13 @@ from sqlalchemy.orm import Session
 
 from app.engine import audit
 from app.engine.parsing import ParsedProcess
-from app.engine.serializer import SERIALIZER_VERSION, dump_specs
+from app.engine.serializer import SERIALIZER_VERSION, cached_specs, dump_specs
+from app.errors import NotFound
 from app.models.engine import Deployment
+
+FORMS_CACHE_SIZE = 64
+_forms: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_forms_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -85,3 +92,36 @@ def versions(session: Session) -> Mapping[str, int]:
     rows = session.execute(select(Deployment.process_id, func.max(Deployment.version))
                            .group_by(Deployment.process_id)).all()
     return {pid: int(v) for pid, v in rows}
+
+
+def content_hash_of(session: Session, deployment_id: int) -> str:
+    """The content hash of a deployment (one small query; the big columns stay unread)."""
+    digest = session.scalar(select(Deployment.content_hash).where(Deployment.id == deployment_id))
+    if digest is None:
+        raise NotFound(f"deployment {deployment_id} does not exist")
+    return str(digest)
+
+
+def specs_of(session: Session, deployment_id: int, digest: str) -> tuple[Any, dict[str, Any]]:
+    """The restored specs of a deployment; its spec JSON is read only on a cache miss."""
+    return cached_specs(digest, lambda: str(session.scalar(
+        select(Deployment.spec_json).where(Deployment.id == deployment_id))))
+
+
+def forms_of(session: Session, deployment_id: int, digest: str) -> dict[str, Any]:
+    """The forms of a deployment (name → JSON Schema), parsed once per content hash.
+
+    The mapping is shared: callers must not change it.
+    """
+    with _forms_lock:
+        hit = _forms.get(digest)
+        if hit is not None:
+            _forms.move_to_end(digest)
+            return hit
+    raw = session.scalar(select(Deployment.forms_json).where(Deployment.id == deployment_id))
+    forms: dict[str, Any] = json.loads(raw or "{}")
+    with _forms_lock:
+        _forms[digest] = forms
+        while len(_forms) > FORMS_CACHE_SIZE:
+            _forms.popitem(last=False)
+    return forms

@@ -57,6 +57,7 @@ class Run:
     actor: str
     config: EngineConfig
     instance_id: int = 0
+    deployment_hash: str = ""  # the content hash of the loaded instance's deployment
     events: list[PendingAudit] = field(default_factory=list)
     deadline_bases: dict[str, dict[str, Any]] = field(default_factory=dict)
     incidents: list[tuple[str | None, str | None, str, str]] = field(default_factory=list)

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import audit
 from app.engine.clock import Clock
-from app.engine.deployments import newest
+from app.engine.deployments import content_hash_of, forms_of, newest, specs_of
 from app.engine.forms import validate_form
 from app.engine.run import EngineConfig, Run
 from app.engine.serializer import STATE_SCHEMA, cached_specs, dump_state, load_state
@@ -70,8 +70,7 @@ def _store_incidents(run: Run) -> None:
                    comment=message, changes={"error_type": kind})
 
 
-def persist(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
-    """Write the workflow and everything derived from it in the run's session."""
+def _write(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
     sync_human_tasks(run, wf)
     sync_timers(run, wf)
     _store_incidents(run)
@@ -81,16 +80,28 @@ def persist(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
     if wf.completed and row.status == "running":
         row.status, row.ended_at = "completed", run.now()
         run.record("instance_completed", actor="system:engine")
-    for ev in run.events:
-        audit.append(run.session, chain=audit.instance_chain(row.id), at=run.now(),
-                     actor=ev.actor, action=ev.action, instance_id=row.id,
-                     task_guid=ev.task_guid, task_spec=ev.task_spec, comment=ev.comment,
-                     changes=ev.changes)
+    audit.append_many(run.session, audit.instance_chain(row.id), [
+        dict(at=run.now(), actor=ev.actor, action=ev.action, instance_id=row.id,
+             task_guid=ev.task_guid, task_spec=ev.task_spec, comment=ev.comment,
+             changes=ev.changes) for ev in run.events])
     run.events.clear()
-    if run.config.after_step is not None:
-        run.config.after_step(run.session, row, run.now())
+
+
+def persist(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
+    """Write the workflow and everything derived from it in the run's session.
+
+    The rows of the step are written by one flush (no autoflush in between: the sync reads
+    every row of the instance once and goes by the rows' in-memory status), before the
+    after-step hook reads them.
+    """
+    session = run.session
     try:
-        run.session.flush()
+        with session.no_autoflush:
+            _write(run, row, wf)
+        session.flush()
+        if run.config.after_step is not None:
+            run.config.after_step(session, row, run.now())
+            session.flush()
     except StaleDataError as exc:
         raise Conflict("案件已被他人同时办理，请刷新后重试") from exc
 
@@ -101,9 +112,8 @@ def load(run: Run, instance_id: int) -> tuple[Instance, BpmnWorkflow]:
                              .with_for_update())
     if row is None:
         raise NotFound(f"instance {instance_id} does not exist")
-    dep = run.session.get(Deployment, row.deployment_id)
-    assert dep is not None
-    spec, subs = cached_specs(dep.content_hash, dep.spec_json)
+    run.deployment_hash = content_hash_of(run.session, row.deployment_id)
+    spec, subs = specs_of(run.session, row.deployment_id, run.deployment_hash)
     wf = load_state(row.state, spec, subs)
     wf.script_engine = run.script_engine()
     run.instance_id = row.id
@@ -140,11 +150,10 @@ def start(session: Session, config: EngineConfig, clock: Clock, process_id: str,
     return row
 
 
-def _form_schema(session: Session, row: Instance, form: str | None) -> dict[str, Any] | None:
+def _form_schema(run: Run, row: Instance, form: str | None) -> dict[str, Any] | None:
     if not form:
         return None
-    dep = session.get(Deployment, row.deployment_id)
-    forms: dict[str, Any] = json.loads(dep.forms_json) if dep else {}
+    forms = forms_of(run.session, row.deployment_id, run.deployment_hash)
     if form not in forms:
         raise NotFound(f"form {form!r} is not part of deployment {row.deployment_id}")
     schema: dict[str, Any] = forms[form]
@@ -181,7 +190,7 @@ def complete_task(session: Session, config: EngineConfig, clock: Clock, task_id:
     task = wf.get_task_from_id(UUID(ht.task_guid))
     if task is None or task.state != TaskState.READY:
         raise Conflict(f"task {task_id} is no longer ready")
-    accepted = validate_form(_form_schema(session, row, ht.form), data)
+    accepted = validate_form(_form_schema(run, row, ht.form), data)
     changes = _changes(task.data, accepted)
     task.data.update(accepted)
     task.run()

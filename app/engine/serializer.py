@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -84,18 +85,20 @@ _cache: OrderedDict[str, tuple[Any, dict[str, Any]]] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
-def cached_specs(content_hash: str, spec_json: str) -> tuple[Any, dict[str, Any]]:
+def cached_specs(content_hash: str,
+                 spec_json: str | Callable[[], str]) -> tuple[Any, dict[str, Any]]:
     """The restored specs of a deployment, restored once per process (LRU).
 
     Keyed by the deployment's content hash, not its id: ids repeat across databases (one
     process may serve several in tests), the content hash names the spec itself.
+    *spec_json* may be a function that reads it, called only when the cache misses.
     """
     with _cache_lock:
         hit = _cache.get(content_hash)
         if hit is not None:
             _cache.move_to_end(content_hash)
             return hit
-    specs = load_specs(spec_json)
+    specs = load_specs(spec_json if isinstance(spec_json, str) else spec_json())
     with _cache_lock:
         _cache[content_hash] = specs
         while len(_cache) > SPEC_CACHE_SIZE:

@@ -73,10 +73,14 @@ def _new_human_task(run: Run, wf: Any, task: Any) -> HumanTask:
 def sync_human_tasks(run: Run, wf: Any) -> list[HumanTask]:
     """Open rows for new READY user tasks, close rows of tasks that are gone. New rows."""
     ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
-    rows = run.session.scalars(select(HumanTask).where(HumanTask.instance_id == run.instance_id,
-                                                       HumanTask.status == "open")).all()
+    # every row of the instance in one query (a case has a few dozen at most): the open ones
+    # and those a task made READY again may reuse
+    every = {r.task_guid: r for r in run.session.scalars(
+        select(HumanTask).where(HumanTask.instance_id == run.instance_id))}
     known = set()
-    for row in rows:
+    for row in every.values():
+        if row.status != "open":
+            continue
         known.add(row.task_guid)
         if row.task_guid in ready:
             continue
@@ -91,7 +95,7 @@ def sync_human_tasks(run: Run, wf: Any) -> list[HumanTask]:
         if guid in known:
             continue
         row = _new_human_task(run, wf, task)
-        existing = run.session.scalar(select(HumanTask).where(HumanTask.task_guid == guid))
+        existing = every.get(guid)
         if existing is not None:  # a task made READY again keeps its row
             for attr in ("status", "created_at", "due_at", "due_basis", "due_provisional",
                          "assignee_org_id", "title", "overdue", "stage"):
@@ -133,8 +137,9 @@ def _waiting_timers(wf: Any) -> dict[str, tuple[Any, datetime]]:
 def sync_timers(run: Run, wf: Any) -> None:
     """Make the timer rows of the instance match its waiting timer events."""
     waiting = _waiting_timers(wf)
-    rows = {r.task_guid: r for r in run.session.scalars(
-        select(Timer).where(Timer.instance_id == run.instance_id, Timer.status == "waiting"))}
+    every = {r.task_guid: r for r in run.session.scalars(
+        select(Timer).where(Timer.instance_id == run.instance_id))}
+    rows = {guid: r for guid, r in every.items() if r.status == "waiting"}
     for guid, row in rows.items():
         if guid in waiting and waiting[guid][1] == row.due_at:
             continue
@@ -153,7 +158,7 @@ def sync_timers(run: Run, wf: Any) -> None:
             continue
         value = task._get_internal_data("event_value")
         basis = run.deadline_bases.get(value) if isinstance(value, str) else None
-        existing = run.session.scalar(select(Timer).where(Timer.task_guid == guid))
+        existing = every.get(guid)
         if existing is not None:
             existing.status, existing.due_at, existing.fired_at = "waiting", due, None
             continue
