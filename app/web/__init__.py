@@ -42,6 +42,7 @@ BLUEPRINTS: list[str] = [
     "app.web.member_progress",
     "app.web.cases",
     "app.web.dashboard",
+    "app.web.ping",  # /ping: nothing at all (the HTTP benchmark's ceiling)
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -113,6 +113,7 @@ WEB: dict[str, tuple[Row, Req]] = {
     "start.orgs_json": (page(each(200)), get("/start/orgs.json?q=岳麓")),
     "guide.page": (page(each(200), 200), get("/guide/")),
     "guide.image": (page(each(200), 200), get("/guide/images/04-inbox.png")),
+    "ping.ping": (page(each(200), 200), get("/ping")),  # bench: nothing at all
     # the operators' and branch secretaries' rooms
     "inbox.index": (WORKERS, get("/inbox")),
     "tasks.show": (TASK_PAGE, get("/tasks/{task}")),
