@@ -51,3 +51,11 @@ lint: install
 
 clean-venv:
 	rm -rf $(VENV)
+
+## make bench: the benchmark figures of docs/benchmarks.md into bench/results.json (needs
+## PostgreSQL: $ZHUANJIE_BENCH_PG_URL, default postgresql+psycopg://postgres@127.0.0.1:5432;
+## takes tens of minutes; not part of `make test`)
+bench: install
+	@ZHUANJIE_TEST_PG_URL="$${ZHUANJIE_BENCH_PG_URL:-postgresql+psycopg://postgres@127.0.0.1:5432}" \
+	  scripts/ensure-services.sh
+	$(BIN)/python -m bench.run $(BENCH_ARGS)

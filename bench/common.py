@@ -159,11 +159,11 @@ def make_world(url: str) -> World:
     return World(engine, settings, url)
 
 
-def initiated(world: World, member: str) -> TransferCase:
-    """An intra case started and initiated: its level-1 approval (CS-YL-JY) is open."""
-    case = world.start(member)
-    world.do(case, "initiate", f"op-{FROM_BRANCH.rsplit('-', 1)[0]}", "2026-03-02T10:00",
-             INITIATE)
+def initiated(world: World, member: str, when: str = "2026-03-02T09:00") -> TransferCase:
+    """An intra case started and initiated at *when*: its level-1 approval (CS-YL-JY) is
+    open (due five working days later)."""
+    case = world.start(member, when)
+    world.do(case, "initiate", f"op-{FROM_BRANCH.rsplit('-', 1)[0]}", when, INITIATE)
     return case
 
 
