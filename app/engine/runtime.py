@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.engine import audit
 from app.engine.clock import Clock
-from app.engine.deployments import content_hash_of, forms_of, newest, specs_of
+from app.engine.deployments import forms_of, newest, specs_of
 from app.engine.forms import validate_form
 from app.engine.run import EngineConfig, Run
 from app.engine.serializer import STATE_SCHEMA, cached_specs, dump_state, load_state
@@ -108,11 +108,14 @@ def persist(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
 
 def load(run: Run, instance_id: int) -> tuple[Instance, BpmnWorkflow]:
     """The instance row (locked for update) and its restored workflow."""
-    row = run.session.scalar(select(Instance).where(Instance.id == instance_id)
-                             .with_for_update())
-    if row is None:
+    # the deployment's content hash comes with the locked row (only the instance is locked)
+    found = run.session.execute(
+        select(Instance, Deployment.content_hash)
+        .join(Deployment, Deployment.id == Instance.deployment_id)
+        .where(Instance.id == instance_id).with_for_update(of=Instance)).first()
+    if found is None:
         raise NotFound(f"instance {instance_id} does not exist")
-    run.deployment_hash = content_hash_of(run.session, row.deployment_id)
+    row, run.deployment_hash = found
     spec, subs = specs_of(run.session, row.deployment_id, run.deployment_hash)
     wf = load_state(row.state, spec, subs)
     wf.script_engine = run.script_engine()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app.errors import Forbidden, NotFound
 from app.models.user import User
@@ -11,7 +11,9 @@ from app.models.user import User
 
 def active_user(session: Session, username: str) -> User:
     """The active user *username*; refused if unknown or disabled."""
-    user = session.scalar(select(User).where(User.username == username))
+    # the roles in the same query (one round trip instead of the relationship's second)
+    user = session.scalars(select(User).options(joinedload(User.roles))
+                           .where(User.username == username)).unique().first()
     if user is None:
         raise NotFound(f"no user named {username!r}")
     if not user.active:
