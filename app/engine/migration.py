@@ -27,7 +27,7 @@ from typing import Any
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from app.engine.serializer import dump_state, load_state
+from app.engine.serializer import dump_state, load_state, state_json
 
 ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 FORESEEN = TaskState.FUTURE | TaskState.PREDICTED_MASK
@@ -203,7 +203,7 @@ def _subtree(tasks: dict[str, dict[str, Any]], root: str) -> Iterator[str]:
 
 def _inspect(state: str, source: Specs, target: Specs) -> tuple[dict[str, Any],
                                                                  MigrationCheck]:
-    dct: dict[str, Any] = json.loads(state)
+    dct: dict[str, Any] = json.loads(state_json(state))
     check = MigrationCheck()
     flows = _flows(dct, source, target, check)
     for flow in flows:

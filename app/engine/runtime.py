@@ -32,6 +32,7 @@ from app.errors import Conflict, NotAllowed, NotFound
 from app.models.engine import Deployment, HumanTask, Incident, Instance
 
 MAX_ROUNDS = 50
+ENDED = ("completed", "cancelled")
 
 
 def _ready_engine_tasks(wf: BpmnWorkflow) -> list[Any]:
@@ -74,12 +75,13 @@ def _write(run: Run, row: Instance, wf: BpmnWorkflow) -> None:
     sync_human_tasks(run, wf)
     sync_timers(run, wf)
     _store_incidents(run)
-    row.state = dump_state(wf)
-    row.state_schema = STATE_SCHEMA
-    row.updated_at = run.now()
     if wf.completed and row.status == "running":
         row.status, row.ended_at = "completed", run.now()
         run.record("instance_completed", actor="system:engine")
+    # an instance that has ended keeps its state packed (read rarely, kept for good)
+    row.state = dump_state(wf, packed=row.status in ENDED)
+    row.state_schema = STATE_SCHEMA
+    row.updated_at = run.now()
     audit.append_many(run.session, audit.instance_chain(row.id), [
         dict(at=run.now(), actor=ev.actor, action=ev.action, instance_id=row.id,
              task_guid=ev.task_guid, task_spec=ev.task_spec, comment=ev.comment,

@@ -8,8 +8,10 @@ workflows, so many instances can share one.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
@@ -27,6 +29,8 @@ from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from app.engine.timers import CLOCK_TIMER_CLASSES
 
 STATE_SCHEMA = 1
+# the prefix of a packed state (a JSON state starts with "{")
+PACKED = "zlib:"
 SPEC_CACHE_SIZE = 64
 
 
@@ -106,14 +110,29 @@ def cached_specs(content_hash: str,
     return specs
 
 
-def dump_state(workflow: BpmnWorkflow) -> str:
-    """The workflow's state as JSON, without its specs, with the serializer version."""
-    return str(_state_serializer.serialize_json(workflow))
+def dump_state(workflow: BpmnWorkflow, packed: bool = False) -> str:
+    """The workflow's state as JSON, without its specs, with the serializer version.
+
+    *packed*: the JSON compressed (zlib, then base64 behind :data:`PACKED`) — for the
+    instances that have ended, which are read rarely and kept for good; a finished case's
+    state is about a quarter of its JSON.
+    """
+    plain = str(_state_serializer.serialize_json(workflow))
+    if not packed:
+        return plain
+    return PACKED + base64.b64encode(zlib.compress(plain.encode("utf-8"), 9)).decode("ascii")
+
+
+def state_json(state: str) -> str:
+    """The JSON of a stored state, packed or not."""
+    if state.startswith(PACKED):
+        return zlib.decompress(base64.b64decode(state[len(PACKED):])).decode("utf-8")
+    return state
 
 
 def load_state(state: str, spec: Any, subprocess_specs: dict[str, Any]) -> BpmnWorkflow:
     """Restore a workflow from :func:`dump_state` output and its deployment's specs."""
-    dct = json.loads(state)
+    dct = json.loads(state_json(state))
     version = dct.pop(BpmnWorkflowSerializer.VERSION_KEY, None)
     if version != SERIALIZER_VERSION and version in MIGRATIONS:
         MIGRATIONS[version](dct)
