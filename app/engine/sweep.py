@@ -1,7 +1,8 @@
-"""The scheduler's sweep: find instances with due timers and claim them one at a time.
+"""The scheduler's sweep: find instances with due timers, claim them and fire them.
 
-On PostgreSQL an instance is claimed with ``FOR UPDATE SKIP LOCKED``, so two schedulers
-never work on the same instance at once; after the claim the due timers are read again,
+On PostgreSQL instances are claimed a few at a time with ``FOR UPDATE SKIP LOCKED`` (one
+transaction, a savepoint per instance), so two schedulers never work on the same instance
+at once; after the claim the due timers are read again,
 so a timer that another scheduler has just fired is not fired twice. On SQLite the write
 transaction (BEGIN IMMEDIATE) serializes the schedulers.
 """
@@ -38,13 +39,20 @@ class SweepResult:
                 "overdue_marked": self.overdue_marked, "errors": self.errors}
 
 
-def _claim(session: Session, now: datetime, after: int) -> int | None:
+# instances claimed per transaction on PostgreSQL (each fired in its own savepoint); on
+# SQLite one, so that the database's write lock is held for one case at a time
+PG_BATCH = 20
+
+
+def _claim(session: Session, now: datetime, after: int, batch: int) -> list[int]:
     due = select(Timer.instance_id).where(Timer.status == "waiting", Timer.due_at <= now)
     query = select(Instance.id).where(Instance.id.in_(due), Instance.status == "running",
-                                      Instance.id > after).order_by(Instance.id).limit(1)
+                                      Instance.id > after).order_by(Instance.id)
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    return session.scalar(query)
+        query = query.limit(batch).with_for_update(skip_locked=True)
+    else:
+        query = query.limit(1)
+    return list(session.scalars(query))
 
 
 def mark_overdue(session: Session, now: datetime) -> list[int]:
@@ -64,22 +72,28 @@ OverdueHook = Callable[[Session, list[int], datetime], None]
 
 def sweep(engine: Engine, config: EngineConfig, clock: Clock, *, limit: int = 10_000,
           on_overdue: OverdueHook | None = None) -> SweepResult:
-    """Fire every due timer (one transaction per instance), then flag overdue tasks."""
+    """Fire every due timer, then flag overdue tasks.
+
+    Instances are claimed a few at a time (one on SQLite) and each is fired in its own
+    savepoint: a refused one is rolled back alone and reported; the others are committed
+    together.
+    """
     result = SweepResult()
     now = clock.now()
     last = 0
     while result.instances < limit:
         with session_scope(engine, write=True) as session:
-            instance_id = _claim(session, now, last)
-            if instance_id is None:
+            claimed = _claim(session, now, last, min(PG_BATCH, limit - result.instances))
+            if not claimed:
                 break
-            last = instance_id
-            try:
-                with session.begin_nested():
-                    result.timers_fired += fire_due(session, config, clock, instance_id)
-            except ZhuanjieError as exc:
-                result.errors.append(f"instance {instance_id}: {exc}")
-        result.instances += 1
+            for instance_id in claimed:
+                last = instance_id
+                try:
+                    with session.begin_nested():
+                        result.timers_fired += fire_due(session, config, clock, instance_id)
+                except ZhuanjieError as exc:
+                    result.errors.append(f"instance {instance_id}: {exc}")
+                result.instances += 1
     with session_scope(engine, write=True) as session:
         ids = mark_overdue(session, now)
         if ids and on_overdue is not None:
