@@ -245,8 +245,15 @@ def preview_transfer(session: Session, settings: Settings, clock: Clock, req: Tr
 
 def start_transfer(session: Session, settings: Settings, clock: Clock, req: TransferRequest,
                    username: str) -> TransferCase:
-    """Validate *req* as *username*, create the case and start its procedure."""
+    """Validate *req* as *username*, create the case and start its procedure.
+
+    The member's row is locked first (PostgreSQL; SQLite's write transaction is exclusive):
+    two simultaneous applications for one member — a double submit, a retry after a lost
+    answer — are serialized, and the second sees the first's open case and is refused.
+    """
     user = active_user(session, username)
+    if req.kind in ("intra", "out", "out-of-system") and req.member:
+        session.scalar(select(Member.id).where(Member.code == req.member).with_for_update())
     plan = _plan(session, settings, clock, user, req)
     case = _new_case(session, clock, user, plan.kind, plan.route, **plan.columns)
     if plan.lock_unit is not None:

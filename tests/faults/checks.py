@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.db import session_scope
 from app.engine.clock import FixedClock, SystemClock
@@ -53,6 +53,16 @@ def lost_completions(world: World, tally: Tally) -> list[str]:
     lost += [f"case {n}: start acknowledged but missing" for n in tally.started
              if n not in numbers]
     return lost
+
+
+def members_with_two_open_cases(world: World) -> list[str]:
+    """Members with more than one open case (each may have one at a time)."""
+    with session_scope(world.engine) as s:
+        rows = s.execute(select(TransferCase.member_id, func.count())
+                         .where(TransferCase.status.not_in(FINAL_STATUSES),
+                                TransferCase.member_id.is_not(None))
+                         .group_by(TransferCase.member_id).having(func.count() > 1)).all()
+    return [f"member {mid} has {n} open cases" for mid, n in rows]
 
 
 def timer_fires(world: World) -> tuple[int, list[str]]:

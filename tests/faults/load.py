@@ -126,19 +126,36 @@ class Client(threading.Thread):
         return 200 <= status < 300
 
     def _start(self) -> bool:
+        """Apply for a free member; one in ten is submitted twice at once (a double click)."""
         with self.tally.lock:
             if not self.free:
                 return False
             member = self.free.pop(self.rng.randrange(len(self.free)))
         branch = self.world.members[member]
-        target = self.rng.choice([b for b in BRANCHES if b != branch])
-        status, body = self.api.post("/cases", self.world.tokens[f"sec-{branch}"],
-                                     {"kind": "intra", "member": member,
-                                      "target_branch": target, "letter": dict(LETTER)})
-        if self._answer(status, body, f"start {member}"):
-            with self.tally.lock:
-                self.tally.started[body["number"]] = body.get("instance_id") or 0
+        body = {"kind": "intra", "member": member, "letter": dict(LETTER),
+                "target_branch": self.rng.choice([b for b in BRANCHES if b != branch])}
+        token = self.world.tokens[f"sec-{branch}"]
+        twin = None
+        if self.rng.random() < 0.1:
+            twin = threading.Thread(target=self._submit, args=(Api(self.api.port), token, body))
+            twin.start()
+        self._submit(self.api, token, body)
+        if twin is not None:
+            twin.join()
         return True
+
+    def _submit(self, api: Api, token: str, body: dict[str, Any]) -> None:
+        for attempt in (1, 2):  # no answer (a killed worker): the user tries once more
+            try:
+                status, answer = api.post("/cases", token, body)
+                break
+            except (OSError, http.client.HTTPException) as exc:
+                self.tally.count(f"no answer ({type(exc).__name__})")
+                if attempt == 2:
+                    return
+        if self._answer(status, answer, f"start {body['member']}"):
+            with self.tally.lock:
+                self.tally.started[answer["number"]] = answer.get("instance_id") or 0
 
     def _pick(self) -> tuple[int, str, str, str, str | None] | None:
         with session_scope(self.world.engine) as s:

@@ -121,6 +121,8 @@ def _verify(opts: Options, world: World, fleet: Fleet, tally: Tally, summary: Su
     if code != 0 and not problems:
         summary.violations["doctor"].append(f"doctor exited {code}")
     summary.violations["lost_completions"] = checks.lost_completions(world, tally)
+    summary.violations["members_with_two_open_cases"] = \
+        checks.members_with_two_open_cases(world)
     fired, twice = checks.timer_fires(world)
     summary.figures["timers_fired"] = fired
     summary.violations["timer_fired_twice"] = twice
