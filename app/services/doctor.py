@@ -106,6 +106,7 @@ class _Batch:
     tasks: dict[int, dict[str, Any]]
     timers: dict[int, dict[str, Any]]
     cases: dict[int, tuple[str, str]]
+    states: dict[int, str]
 
 
 class _Specs:
@@ -131,7 +132,12 @@ def _read_batch(session: Session, after: int, size: int) -> _Batch:
     tasks: dict[int, dict[str, Any]] = defaultdict(dict)
     timers: dict[int, dict[str, Any]] = defaultdict(dict)
     cases: dict[int, tuple[str, str]] = {}
+    states: dict[int, str] = {}
     if ids:
+        live = [r.id for r in rows if r.status not in FINISHED]
+        if live:
+            states = {i: st for i, st in session.execute(
+                select(Instance.id, Instance.state).where(Instance.id.in_(live)))}
         for t in session.execute(select(HumanTask.id, HumanTask.instance_id, HumanTask.task_guid,
                                         HumanTask.task_spec).where(
                 HumanTask.instance_id.in_(ids), HumanTask.status == "open")):
@@ -144,7 +150,7 @@ def _read_batch(session: Session, after: int, size: int) -> _Batch:
                                         TransferCase.status).where(
                 TransferCase.instance_id.in_(ids))):
             cases[c.instance_id] = (c.number, c.status)
-    return _Batch(list(rows), tasks, timers, cases)
+    return _Batch(list(rows), tasks, timers, cases, states)
 
 
 def _same_instant(a: datetime, b: datetime) -> bool:
@@ -229,10 +235,9 @@ def _check_batch(session: Session, batch: _Batch, specs: _Specs) -> Iterator[Pro
         if inst.status in FINISHED:
             yield from _check_finished(inst.id, number, inst.status, tasks, timers)
             continue
-        state = session.scalar(select(Instance.state).where(Instance.id == inst.id))
         try:
             spec, subs = specs.get(session, inst.deployment_id)
-            wf = load_state(state or "", spec, subs)
+            wf = load_state(batch.states.get(inst.id) or "", spec, subs)
             if not isinstance(wf, BpmnWorkflow):
                 raise TypeError("the state is not a serialized workflow")
         except Exception as exc:  # any failure to restore is itself the finding

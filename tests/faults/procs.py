@@ -56,18 +56,19 @@ class Fleet:
     schedulers: list[subprocess.Popen[bytes]] = field(default_factory=list)
     started: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
-    def env(self) -> dict[str, str]:
+    def env(self, log_level: str = "WARNING") -> dict[str, str]:
         """The environment of every process: the run's database, a 1 s sweep."""
         env = dict(os.environ)
         env.update({"ZHUANJIE_DATABASE_URL": self.url, "ZHUANJIE_SECRET_KEY": "faults-" + "k" * 32,
                     "ZHUANJIE_SCHEDULER_INTERVAL_SECONDS": "1",
-                    "ZHUANJIE_SCHEDULER_IN_WEB": "false", "ZHUANJIE_LOG_LEVEL": "WARNING",
+                    "ZHUANJIE_SCHEDULER_IN_WEB": "false", "ZHUANJIE_LOG_LEVEL": log_level,
                     "PYTHONUNBUFFERED": "1"})
         return env
 
     def _spawn(self, args: list[str], log_name: str) -> subprocess.Popen[bytes]:
         log = open(self.run_dir / log_name, "ab")  # noqa: SIM115 — closed with the process
-        proc = subprocess.Popen(ZHUANJIE + args, cwd=ROOT, env=self.env(), stdout=log,
+        level = "INFO" if args[0] == "scheduler" else "WARNING"  # the sweeps' results
+        proc = subprocess.Popen(ZHUANJIE + args, cwd=ROOT, env=self.env(level), stdout=log,
                                 stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
         self.started.append(proc)
@@ -139,6 +140,23 @@ class Fleet:
             except subprocess.TimeoutExpired:
                 _signal_group(proc, signal.SIGKILL)
                 proc.wait(timeout=10)
+
+
+def log_findings(run_dir: Path) -> tuple[int, list[str]]:
+    """(sweeps that fired something, error lines) from the processes' logs.
+
+    A gunicorn line about a worker we killed is expected; any other error is a finding.
+    """
+    sweeps, errors = 0, []
+    for path in sorted(run_dir.glob("*.log")):
+        for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+            if "timer sweep: {" in line:
+                sweeps += 1
+                if "'errors': []" not in line:
+                    errors.append(f"{path.name}: {line[:300]}")
+            elif ("ERROR" in line or "Traceback" in line) and "was sent SIGKILL" not in line:
+                errors.append(f"{path.name}: {line[:300]}")
+    return sweeps, errors
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:

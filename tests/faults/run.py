@@ -28,7 +28,7 @@ from typing import Any
 from app.db import dispose_engines
 from tests.faults import checks
 from tests.faults.load import Advancer, Client, Tally
-from tests.faults.procs import Fleet
+from tests.faults.procs import Fleet, log_findings
 from tests.faults.world import World, build, drop_database
 
 
@@ -154,6 +154,8 @@ def run(opts: Options) -> Summary:
     finally:
         fleet.stop_all()
     log("processes stopped; checking")
+    summary.figures["sweeps_that_fired"], summary.violations["errors_in_logs"] = \
+        log_findings(run_dir)
     _verify(opts, world, fleet, tally, summary)
     summary.violations["server_errors"] = tally.server_errors
     summary.figures.update({
