@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.db import session_scope
 from app.engine.clock import FixedClock, SystemClock
 from app.engine.operations import fire_due
-from app.models import AuditEvent, HumanTask, Incident, Instance, Org, TransferCase
+from app.models import AuditEvent, HumanTask, Incident, Instance, Member, Org, TransferCase
 from app.models.case import FINAL_STATUSES
 from app.models.engine import Timer
 from app.services import tasks, workflow
@@ -63,6 +63,24 @@ def members_with_two_open_cases(world: World) -> list[str]:
                                 TransferCase.member_id.is_not(None))
                          .group_by(TransferCase.member_id).having(func.count() > 1)).all()
     return [f"member {mid} has {n} open cases" for mid, n in rows]
+
+
+def withdrawals(world: World, tally: Tally) -> list[str]:
+    """Acknowledged withdrawals that did not hold; withdrawn cases whose member moved."""
+    found = []
+    with session_scope(world.engine) as s:
+        for number in sorted(tally.withdrawn):
+            status = s.scalar(select(TransferCase.status).where(TransferCase.number == number))
+            if status != "withdrawn":
+                found.append(f"case {number}: withdrawal acknowledged but the case is {status}")
+        moved = s.execute(select(TransferCase.number, TransferCase.landed_at)
+                          .join(Member, Member.id == TransferCase.member_id)
+                          .where(TransferCase.status == "withdrawn",
+                                 (TransferCase.landed_at.is_not(None))
+                                 | (Member.branch_id != TransferCase.from_org_id))).all()
+    found += [f"case {n}: withdrawn but its member has moved (landed {landed})"
+              for n, landed in moved]
+    return found
 
 
 def timer_fires(world: World) -> tuple[int, list[str]]:

@@ -64,6 +64,7 @@ class Tally:
     started: dict[str, int] = field(default_factory=dict)    # case number → instance id
     server_errors: list[str] = field(default_factory=list)
     advanced: list[tuple[int, str]] = field(default_factory=list)  # (instance, timer guid)
+    withdrawn: set[str] = field(default_factory=set)         # case numbers
 
     def count(self, status: str) -> None:
         """Count one answer (or failure to get one)."""
@@ -119,7 +120,7 @@ class Client(threading.Thread):
                 self.tally.count(f"no answer ({type(exc).__name__})")
 
     def _answer(self, status: int, body: dict[str, Any], what: str) -> bool:
-        self.tally.count(str(status))
+        self.tally.count(f"{what.split()[0]} {status}")
         if status >= 500:
             with self.tally.lock:
                 self.tally.server_errors.append(f"{what}: {status} {json.dumps(body)[:300]}")
@@ -157,35 +158,61 @@ class Client(threading.Thread):
             with self.tally.lock:
                 self.tally.started[answer["number"]] = answer.get("instance_id") or 0
 
-    def _pick(self) -> tuple[int, str, str, str, str | None] | None:
+    def _pick(self) -> tuple[Any, ...] | None:
+        """A random open task: id, step, organisation, role, target branch, case number,
+        initiating organisation."""
         with session_scope(self.world.engine) as s:
             total = s.scalar(select(func.count()).select_from(HumanTask)
                              .where(HumanTask.status == "open")) or 0
             if not total:
                 return None
             target = Org.__table__.alias("target")
+            initiator = Org.__table__.alias("initiator")
             row = s.execute(
                 select(HumanTask.id, HumanTask.task_spec, Org.code, HumanTask.role,
-                       target.c.code)
+                       target.c.code, TransferCase.number, initiator.c.code)
                 .join(Org, Org.id == HumanTask.assignee_org_id)
                 .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
                 .outerjoin(target, target.c.id == TransferCase.to_org_id)
+                .join(initiator, initiator.c.id == TransferCase.initiator_org_id)
                 .where(HumanTask.status == "open").order_by(HumanTask.id)
                 .offset(self.rng.randrange(total)).limit(1)).first()
-        return tuple(row) if row else None  # type: ignore[return-value]
+        return tuple(row) if row else None
 
     def _complete(self) -> bool:
+        """Complete a random open task; half the receipts (and a few other steps) race a
+        withdrawal by the initiating committee."""
         picked = self._pick()
         if picked is None:
             return False
-        task_id, spec, org, role, target = picked
+        task_id, spec, org, role, target, number, initiator = picked
         user = actor_of(org, role)
-        status, body = self.api.post(f"/tasks/{task_id}/complete", self.world.tokens[user],
-                                     {"data": task_data(spec, target, self.rng)})
-        if self._answer(status, body, f"complete {task_id} ({spec})"):
-            with self.tally.lock:
-                self.tally.acked[task_id] = user
+        rival = None
+        if self.rng.random() < (0.5 if spec == "receive" else 0.03):
+            rival = threading.Thread(target=self._withdraw, args=(number, initiator))
+            rival.start()
+        try:
+            status, body = self.api.post(f"/tasks/{task_id}/complete", self.world.tokens[user],
+                                         {"data": task_data(spec, target, self.rng)})
+            if self._answer(status, body, f"complete {task_id} ({spec})"):
+                with self.tally.lock:
+                    self.tally.acked[task_id] = user
+        finally:
+            if rival is not None:
+                rival.join()
         return True
+
+    def _withdraw(self, number: str, initiator: str) -> None:
+        try:
+            status, body = Api(self.api.port).post(f"/cases/{number}/withdraw",
+                                                   self.world.tokens[f"op-{initiator}"],
+                                                   {"reason": "党员撤回申请"})
+        except (OSError, http.client.HTTPException) as exc:
+            self.tally.count(f"no answer ({type(exc).__name__})")
+            return
+        if self._answer(status, body, f"withdraw {number}"):
+            with self.tally.lock:
+                self.tally.withdrawn.add(number)
 
 
 class Advancer(threading.Thread):

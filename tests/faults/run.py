@@ -123,6 +123,7 @@ def _verify(opts: Options, world: World, fleet: Fleet, tally: Tally, summary: Su
     summary.violations["lost_completions"] = checks.lost_completions(world, tally)
     summary.violations["members_with_two_open_cases"] = \
         checks.members_with_two_open_cases(world)
+    summary.violations["withdrawals"] = checks.withdrawals(world, tally)
     fired, twice = checks.timer_fires(world)
     summary.figures["timers_fired"] = fired
     summary.violations["timer_fired_twice"] = twice
@@ -161,6 +162,7 @@ def run(opts: Options) -> Summary:
     summary.figures.update({
         "requests": tally.requests, "answers": dict(tally.statuses),
         "completions_acknowledged": len(tally.acked), "cases_started": len(tally.started),
+        "withdrawals_acknowledged": len(tally.withdrawn),
         "timers_made_due": len(tally.advanced), "advancer_conflicts": len(advancer_errors),
         "logs": str(run_dir)})
     world.engine.dispose()
