@@ -1,8 +1,10 @@
 """The production processes for real: `zhuanjie scheduler` stops cleanly on SIGTERM, and
-`zhuanjie serve --workers 2` sums the request metrics of both gunicorn workers."""
+`zhuanjie serve --workers 2` sums the request metrics of both gunicorn workers (SQLite,
+and PostgreSQL when configured)."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,22 +17,21 @@ from pathlib import Path
 
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
-from app.migrate import upgrade
+from app.db import make_engine
 from app.models.ops import SchedulerHeartbeat
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 60.0  # generous: the machine may be busy
 
 
-def _config(tmp: Path) -> dict[str, str]:
-    """A configuration of its own in *tmp* (so var/ is there too), and the environment."""
-    url = f"sqlite:///{tmp / 'zj.db'}"
-    upgrade(url)
+def _config(tmp: Path, url: str) -> dict[str, str]:
+    """A configuration of its own in *tmp* (so var/ is there too) for the migrated database
+    at *url*, and the environment."""
     (tmp / "config.yaml").write_text(
-        f"database_url: {url}\nbpmn_dir: {ROOT / 'bpmn'}\nscheduler_in_web: false\n"
-        "scheduler_interval_seconds: 1\n", encoding="utf-8")
+        f"database_url: {json.dumps(url)}\nbpmn_dir: {json.dumps(str(ROOT / 'bpmn'))}\n"
+        "scheduler_in_web: false\nscheduler_interval_seconds: 1\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("ZHUANJIE_") and k != "PROMETHEUS_MULTIPROC_DIR"}
     env["ZHUANJIE_CONFIG"] = str(tmp / "config.yaml")
@@ -54,9 +55,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
         proc.wait(10)
 
 
-def test_scheduler_stops_gracefully_on_sigterm(tmp_path: Path) -> None:
-    env = _config(tmp_path)
-    engine = create_engine(f"sqlite:///{tmp_path / 'zj.db'}")
+def test_scheduler_stops_gracefully_on_sigterm(tmp_path: Path, db_url: str) -> None:
+    env = _config(tmp_path, db_url)
+    engine = make_engine(db_url)
     proc = _zhuanjie(env, "scheduler")
     try:
         deadline = time.monotonic() + WAIT
@@ -92,8 +93,8 @@ def _get(port: int, path: str) -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[int, Path]]:
-    env = _config(tmp_path)
+def server(tmp_path: Path, db_url: str) -> Iterator[tuple[int, Path]]:
+    env = _config(tmp_path, db_url)
     port = _free_port()
     metrics_dir = tmp_path / "var" / "prometheus" / str(port)
     metrics_dir.mkdir(parents=True)
