@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from typing import Any
 
+import pytest
 from sqlalchemy import Engine, select
 
 from app.config import load_settings
@@ -74,3 +76,24 @@ def test_the_first_failure_is_kept_in_the_heartbeat(engine: Engine, db_url: str)
     run_blocking(settings, sweep)
     [row] = _rows(engine)
     assert row.last_error == "RuntimeError: database went away"
+
+
+def test_the_sweep_inside_the_web_process_writes_heartbeats(
+        engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app import scheduler as module
+    from app.scheduler import in_process_last_sweep, start_background
+
+    monkeypatch.setattr(module, "_last_in_process", {})  # this process's state, for this test
+
+    settings = load_settings(environ={}).replace(database_url=db_url,
+                                                 scheduler_interval_seconds=1)
+    scheduler = start_background(settings)
+    try:
+        deadline = time.monotonic() + 60
+        while not _rows(engine) and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        scheduler.shutdown(wait=True)
+    [row] = _rows(engine)
+    assert row.kind == "web" and row.key == heartbeat_key() and row.sweeps >= 1
+    assert in_process_last_sweep() is not None

@@ -100,8 +100,8 @@ def test_healthz_503_without_a_live_scheduler(world: World, beats: list[Any]) ->
 
 def test_healthz_staleness_is_configurable(world: World) -> None:
     _beat(world, "host:1", 100)
-    assert _app(world).test_client().get("/healthz").status_code == 503
-    relaxed = _app(world, health_scheduler_stale_seconds=120)
+    assert _app(world, scheduler_in_web=False).test_client().get("/healthz").status_code == 503
+    relaxed = _app(world, scheduler_in_web=False, health_scheduler_stale_seconds=120)
     assert relaxed.test_client().get("/healthz").status_code == 200
 
 
