@@ -1,4 +1,4 @@
-"""scheduler heartbeat
+"""scheduler heartbeat; index for the open/overdue task counts of /metrics
 
 Revision ID: 0050
 Revises: 0020
@@ -32,10 +32,12 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('scheduler_heartbeat', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_scheduler_heartbeat_last_sweep_at'), ['last_sweep_at'], unique=False)
-
+    op.create_index('ix_human_task_open_overdue', 'human_task', ['status', 'overdue'],
+                    unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_human_task_open_overdue', table_name='human_task')
     with op.batch_alter_table('scheduler_heartbeat', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_scheduler_heartbeat_last_sweep_at'))
 
