@@ -43,7 +43,8 @@ bp = Blueprint("ops", __name__)
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-disable_created_metrics()  # type: ignore[no-untyped-call]  # no *_created series: the same output as in multiprocess mode
+# no *_created series: the same output with one process as in multiprocess mode
+disable_created_metrics()  # type: ignore[no-untyped-call]
 # the request instruments: their own registry (a scrape builds its registry per request)
 _requests = CollectorRegistry(auto_describe=True)
 REQUEST_SECONDS = Histogram(
