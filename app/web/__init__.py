@@ -26,6 +26,7 @@ csrf = CSRFProtect()
 
 # modules that define ``bp`` (a Blueprint), registered in this order
 BLUEPRINTS: list[str] = [
+    "app.web.ops",  # /healthz, /ping, /metrics and the request metrics hooks
     "app.web.home",
     "app.web.guide",
     "app.web.vendor",
