@@ -4,17 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-    text,
-)
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UtcDateTime
@@ -96,9 +86,8 @@ class HumanTask(Base):
         Index("ix_human_task_instance_status", "instance_id", "status", "due_at"),
         Index("ix_human_task_completed", "completed_at"),
         Index("ix_human_task_org_due", "assignee_org_id", "due_at"),
-        # the inbox: open tasks of one organisation and role, due first (migration 0060)
-        Index("ix_human_task_open_mine", "assignee_org_id", "role", "due_at", "id",
-              postgresql_where=text("status = 'open'"), sqlite_where=text("status = 'open'")),
+        # the inbox: tasks of one organisation, role and status, due first (migration 0060)
+        Index("ix_human_task_mine", "assignee_org_id", "role", "status", "due_at", "id"),
     )
 
 
