@@ -19,6 +19,7 @@ import argparse
 import csv
 import json
 import random
+import re
 import resource
 import subprocess
 import threading
@@ -128,23 +129,37 @@ class _Poll(threading.Thread):
 
 def run_import(url: str, path: Path) -> dict[str, Any]:
     """``zhuanjie members import PATH`` as a subprocess: wall time, peak memory, output."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    before, cpu_before = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
     started = time.perf_counter()
     proc = subprocess.Popen([zhuanjie_bin(), "members", "import", str(path)],
-                            env=zhuanjie_env(url), cwd=ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+                            env={**zhuanjie_env(url), "ZHUANJIE_LOG_LEVEL": "INFO"}, cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     poll = _Poll(proc.pid)
     poll.start()
     out, err = proc.communicate()
     elapsed = time.perf_counter() - started
     poll.done.set()
     poll.join()
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime - cpu_before
     if proc.returncode != 0:
         raise RuntimeError(f"members import failed ({proc.returncode}): {err[-2000:]}")
-    return {"seconds": round(elapsed, 2), "ru_maxrss_mb": round(peak_kb / 1024, 1),
+    return {"seconds": round(elapsed, 2), "cpu_seconds": round(cpu, 2),
+            "ru_maxrss_mb": round(peak_kb / 1024, 1),
             "ru_maxrss_before_mb": round(before / 1024, 1),
-            "polled_peak_mb": round(poll.peak_kb / 1024, 1), "stdout": out.strip()[-200:]}
+            "polled_peak_mb": round(poll.peak_kb / 1024, 1), "stdout": out.strip()[-200:],
+            "phases": _phases(err)}
+
+
+def _phases(stderr: str) -> dict[str, float]:
+    """The importer's own timing (its INFO log line), when it wrote one."""
+    found = re.search(r"staged in ([\d.]+) s, checked in ([\d.]+) s, \d+ inserted in "
+                      r"([\d.]+) s", stderr)
+    if found is None:
+        return {}
+    return dict(zip(("read_and_stage_s", "check_s", "insert_s"),
+                    map(float, found.groups()), strict=True))
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -12,8 +12,11 @@ member. Memory stays bounded: rows stream to the server and rejections stream ba
 from __future__ import annotations
 
 import heapq
+import logging
+import time
 from collections.abc import Iterator
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
@@ -22,10 +25,13 @@ from sqlalchemy.orm import Session
 if TYPE_CHECKING:
     from app.services.member_import import ImportReport, Parsed
 
+log = logging.getLogger("zhuanjie.members")
 STAGE = "member_import_stage"
 COPY_ROWS = 10_000
 _FIELDS = ("code", "name", "gender", "ethnicity", "birth_date", "id_number", "category",
            "branch", "joined_on", "dues_paid_until", "phone")
+
+_values = attrgetter(*_FIELDS)
 
 _CREATE = f"""
 CREATE TEMPORARY TABLE {STAGE} (
@@ -73,6 +79,7 @@ class PgImporter:
         self.session, self.report, self.now = session, report, now
         self.field_rejections = ImportReport()  # rows that failed the field checks
         self.pending: list[tuple[Any, ...]] = []
+        self.started = time.perf_counter()
         session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
         session.execute(text(_CREATE))
 
@@ -82,7 +89,7 @@ class PgImporter:
             if record is None:
                 self.field_rejections.reject(number, code, "; ".join(problems))
             else:
-                self.pending.append((number, *(getattr(record, f) for f in _FIELDS)))
+                self.pending.append((number, *_values(record)))
         if len(self.pending) >= COPY_ROWS:
             self._copy()
 
@@ -110,6 +117,7 @@ class PgImporter:
         """Check the staged rows, report every rejection in row order, and insert the
         members when there is none."""
         self._copy()
+        staged = time.perf_counter()
         self.session.execute(text("SET LOCAL work_mem = '256MB'"))
         self.session.execute(text(f"ANALYZE {STAGE}"))
         merged = heapq.merge(self.field_rejections.rejections(), self._db_rejections(),
@@ -117,8 +125,12 @@ class PgImporter:
         for item in merged:
             self.report.reject(item["row"], item["code"], item["reason"])
         self.field_rejections.close()
+        checked = time.perf_counter()
         if not self.report.rejected:
             inserted = self.session.execute(text(_INSERT), {"now": self.now})
             self.report.imported = inserted.rowcount
+        log.info("members import: %d rows read and staged in %.1f s, checked in %.1f s, "
+                 "%d inserted in %.1f s", self.report.rows, staged - self.started,
+                 checked - staged, self.report.imported, time.perf_counter() - checked)
         self.session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
         self.session.execute(text("RESET work_mem"))
