@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -130,11 +131,11 @@ def _users(url: str) -> dict[str, dict[str, Any]]:
     with session_scope(engine, write=True) as s:
         conn = s.connection()
         for username, (role, sql) in PICKS.items():
-            org_id = conn.exec_driver_sql(sql).scalar()
+            org_id = int(conn.exec_driver_sql(sql).scalar_one())
             code, total, open_ = conn.exec_driver_sql(
                 "SELECT o.code, count(h.id), count(h.id) FILTER (WHERE h.status = 'open') "
                 "FROM org o LEFT JOIN human_task h ON h.assignee_org_id = o.id AND h.role = "
-                f"'{role}' WHERE o.id = {int(org_id)} GROUP BY o.code").one()
+                f"'{role}' WHERE o.id = {org_id} GROUP BY o.code").one()
             user = s.scalar(select(User).where(User.username == username))
             if user is None or user.org_id != org_id:
                 if user is not None:
@@ -146,6 +147,11 @@ def _users(url: str) -> dict[str, dict[str, Any]]:
                              "token": secret}
     engine.dispose()
     return out
+
+
+def _getter(port: int, path: str, headers: dict[str, str]) -> Callable[[], int]:
+    """A call that GETs *path* with *headers* and returns the status."""
+    return lambda: request(port, "GET", path, headers)[0]
 
 
 def measure(port: int, users: dict[str, dict[str, Any]], warmup: int,
@@ -160,8 +166,7 @@ def measure(port: int, users: dict[str, dict[str, Any]], warmup: int,
         shown = json.loads(body)
         api[username] = {**{k: v for k, v in info.items() if k != "token"},
                          "total_in_response": shown.get("total"),
-                         **timed(lambda a=auth: request(port, "GET", "/api/v1/tasks", a)[0],
-                                 warmup, count)}
+                         **timed(_getter(port, "/api/v1/tasks", auth), warmup, count)}
         r = api[username]
         print(f"  API {username:<16} {r['org']:<12} open {r['open_tasks']:>6}  p50 "
               f"{r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  p99 {r['p99_ms']:7.1f} ms", flush=True)
@@ -171,8 +176,8 @@ def measure(port: int, users: dict[str, dict[str, Any]], warmup: int,
     web: dict[str, Any] = {}
     for username in list(users)[:3]:
         cookie = sign_in(port, username, PASSWORD)
-        web[username] = timed(lambda c=cookie: request(port, "GET", "/inbox", {"Cookie": c})[0],
-                              min(warmup, 5), web_count)
+        web[username] = timed(_getter(port, "/inbox", {"Cookie": cookie}), min(warmup, 5),
+                              web_count)
         r = web[username]
         print(f"  web /inbox {username:<16} p50 {r['p50_ms']:7.1f}  p95 {r['p95_ms']:7.1f}  "
               f"p99 {r['p99_ms']:7.1f} ms", flush=True)

@@ -127,8 +127,8 @@ class PgImporter:
         self.field_rejections.close()
         checked = time.perf_counter()
         if not self.report.rejected:
-            inserted = self.session.execute(text(_INSERT), {"now": self.now})
-            self.report.imported = inserted.rowcount
+            inserted: Any = self.session.execute(text(_INSERT), {"now": self.now})
+            self.report.imported = int(inserted.rowcount)
         log.info("members import: %d rows read and staged in %.1f s, checked in %.1f s, "
                  "%d inserted in %.1f s", self.report.rows, staged - self.started,
                  checked - staged, self.report.imported, time.perf_counter() - checked)
