@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from tests.conftest import PG_URL
 
@@ -21,8 +21,9 @@ FIGURES = {"inbox": ["inbox_http_p95_ms"],
 def _server() -> str:
     if not PG_URL:
         pytest.skip("ZHUANJIE_TEST_PG_URL is not set: PostgreSQL benchmarks skipped")
-    url = make_url(PG_URL).set(database=None, query={})
-    return url.render_as_string(hide_password=False)
+    url = make_url(PG_URL)
+    server = URL.create(url.drivername, url.username, url.password, url.host, url.port)
+    return server.render_as_string(hide_password=False)
 
 
 @pytest.mark.slow
