@@ -323,12 +323,15 @@ def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATC
 
     report = ImportReport()
     now = now or datetime.now(UTC)
+    importer: _Importer | PgImporter | None = None
     try:
-        importer: _Importer | PgImporter = (
+        importer = (
             PgImporter(session, report, now) if session.get_bind().dialect.name == "postgresql"
             else _Importer(session, report, now))
         _run(session, rows, batch_size, today or date.today(), importer)
     except BaseException:
+        if isinstance(importer, PgImporter):
+            importer.abort()  # a no-op once the COPY has ended
         report.close()
         raise
     return report

@@ -15,6 +15,7 @@ import heapq
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -27,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("zhuanjie.members")
 STAGE = "member_import_stage"
-COPY_ROWS = 10_000
 _FIELDS = ("code", "name", "gender", "ethnicity", "birth_date", "id_number", "category",
            "branch", "joined_on", "dues_paid_until", "phone")
 
@@ -78,30 +78,29 @@ class PgImporter:
 
         self.session, self.report, self.now = session, report, now
         self.field_rejections = ImportReport()  # rows that failed the field checks
-        self.pending: list[tuple[Any, ...]] = []
         self.started = time.perf_counter()
         session.execute(text(f"DROP TABLE IF EXISTS {STAGE}"))
         session.execute(text(_CREATE))
+        # One COPY for the whole sheet: rows stream to the server, which stores them while
+        # the next rows are parsed here.
+        raw = session.connection().connection.driver_connection
+        self._copying = ExitStack()
+        cursor = self._copying.enter_context(raw.cursor())  # type: ignore[union-attr]
+        self._copy = self._copying.enter_context(cursor.copy(
+            f"COPY {STAGE} (row_no, {', '.join(_FIELDS)}) FROM STDIN"))
 
     def flush(self, batch: list[Parsed]) -> None:
-        """Spool the batch's field rejections; stage its valid rows (COPY in large chunks)."""
+        """Spool the batch's field rejections; stage its valid rows."""
         for number, record, code, problems in batch:
             if record is None:
                 self.field_rejections.reject(number, code, "; ".join(problems))
             else:
-                self.pending.append((number, *_values(record)))
-        if len(self.pending) >= COPY_ROWS:
-            self._copy()
+                self._copy.write_row((number, *_values(record)))
 
-    def _copy(self) -> None:
-        if not self.pending:
-            return
-        raw = self.session.connection().connection.driver_connection
-        with raw.cursor() as cur, cur.copy(  # type: ignore[union-attr]
-                f"COPY {STAGE} (row_no, {', '.join(_FIELDS)}) FROM STDIN") as copy:
-            for row in self.pending:
-                copy.write_row(row)
-        self.pending = []
+    def abort(self) -> None:
+        """End the COPY after a failure (the caller rolls back); drop the spool."""
+        self._copying.__exit__(RuntimeError, RuntimeError("members import aborted"), None)
+        self.field_rejections.close()
 
     def _db_rejections(self) -> Iterator[dict[str, Any]]:
         from app.services.member_import import db_reasons
@@ -116,7 +115,7 @@ class PgImporter:
     def finish(self) -> None:
         """Check the staged rows, report every rejection in row order, and insert the
         members when there is none."""
-        self._copy()
+        self._copying.close()  # the end of the COPY: the server has every row
         staged = time.perf_counter()
         self.session.execute(text("SET LOCAL work_mem = '256MB'"))
         self.session.execute(text(f"ANALYZE {STAGE}"))
