@@ -86,6 +86,8 @@ class HumanTask(Base):
         Index("ix_human_task_instance_status", "instance_id", "status", "due_at"),
         Index("ix_human_task_completed", "completed_at"),
         Index("ix_human_task_org_due", "assignee_org_id", "due_at"),
+        # the inbox: tasks of one organisation, role and status, due first (migration 0060)
+        Index("ix_human_task_mine", "assignee_org_id", "role", "status", "due_at", "id"),
     )
 
 
