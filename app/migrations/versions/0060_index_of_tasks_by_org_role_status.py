@@ -8,7 +8,7 @@ partial (status = 'open'): psycopg prepares repeated statements, and a generic p
 the status as a parameter, cannot use a partial index.
 
 Revision ID: 0060
-Revises: 0020
+Revises: 0050
 Create Date: 2026-11-27 02:29:09.112957
 """
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0060'
-down_revision = '0020'
+down_revision = '0050'
 branch_labels = None
 depends_on = None
 
