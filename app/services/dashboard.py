@@ -16,7 +16,6 @@ or below it).
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,8 +31,9 @@ from app.models.engine import HumanTask
 from app.models.org import Org
 from app.models.user import User
 from app.services.calendar import current_calendar
-from app.services.case_filters import CaseFilter, day_after, day_start, local_date
-from app.services.case_query import case_conditions, task_conditions
+from app.services.case_filters import CaseFilter, day_after, day_start
+from app.services.case_query import _at, case_conditions, task_conditions
+from app.services.dashboard_sql import bucket, day_spans, local_day, median, nearest_rank
 
 TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
                "done_from", "done_to", "decision", "reason")
@@ -146,40 +146,38 @@ def percentile(values: list[int], share: float) -> int:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def working_days_used(session: Session, rows: list[Any]) -> dict[str, list[int]]:
-    """Working days used per step from (step, created_at, completed_at) rows."""
-    cal = current_calendar(session)
-    memo: dict[tuple[date, date], int] = {}
-    used: dict[str, list[int]] = defaultdict(list)
-    for spec, created, completed in rows:
-        days = (local_date(created), local_date(completed))
-        if days not in memo:
-            memo[days] = cal.working_days_between(*days)
-        used[spec].append(memo[days])
-    return used
+def working_days_used(session: Session, query: Any) -> dict[str, dict[int, int]]:
+    """Per step, working days used → how many tasks, from a task query whose columns are
+    (step, created day, completed day, count) grouped in SQL (one row per distinct pair)."""
+    return day_spans(current_calendar(session), session.execute(query))
+
+
+def spans_query(session: Session, user: User, f: CaseFilter, now: datetime) -> Any:
+    """The tasks of *f* grouped by step, local created day and local completed day."""
+    created, completed = local_day(HumanTask.created_at), local_day(HumanTask.completed_at)
+    return task_query(session, user, f, now, HumanTask.task_spec, created, completed,
+                      func.count()).group_by(HumanTask.task_spec, created, completed)
 
 
 def step_times(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Per step completed in the period (by the scope's organisations): working days used,
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
-    rows = session.execute(task_query(
-        session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
-        HumanTask.completed_at)).all()
     grouped = session.execute(task_query(
         session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
         func.max(HumanTask.due_basis["working_days"].as_integer()))
         .group_by(HumanTask.task_spec)).all()
     cases = {spec: n for spec, n, _ in grouped}
     limits = {spec: int(limit) for spec, _, limit in grouped if limit is not None}
-    used = working_days_used(session, rows)
+    used = working_days_used(session, spans_query(session, user, f, now))
     result = []
     for spec, values in used.items():
         limit = limits.get(spec)
-        over = sum(1 for v in values if limit is not None and v > limit)
-        result.append(Count((spec,), int(cases.get(spec, 0)), f.replace(step=spec), len(values),
-                            {"median": statistics.median(values),
-                             "p90": percentile(values, 0.9), "limit": limit, "over": over}))
+        over = sum(n for v, n in values.items() if limit is not None and v > limit)
+        result.append(Count((spec,), int(cases.get(spec, 0)), f.replace(step=spec),
+                            sum(values.values()),
+                            {"median": median(values), "p90": nearest_rank(values, 0.9),
+                             "limit": limit, "over": over}))
     return sorted(result, key=lambda c: (-c.tasks, c.key))
 
 
@@ -215,30 +213,39 @@ def months_before(last: date, count: int) -> list[tuple[date, date]]:
 
 def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple[date, date]],
                  now: datetime) -> list[int]:
-    """Per month, the cases with a task of *f* late in it: one read of the tasks late in the
-    whole span, then each task's overdue interval is laid over the months."""
+    """Per month, the cases with a task of *f* late in it, in one pass over the tasks late
+    in the whole span: a task's overdue interval [due, completed or now) meets the month."""
     span = f.replace(late_from=months[0][0], late_to=months[-1][1])
-    rows = session.execute(task_query(session, user, span, now, TransferCase.id,
-                                      HumanTask.due_at, HumanTask.completed_at)).all()
-    cases: list[set[int]] = [set() for _ in months]
-    first, last = day_start(months[0][0]), min(day_after(months[-1][1]), now)
-    base = months[0][0].year * 12 + months[0][0].month
-    for case_id, due, completed in rows:
-        # the part of the task's overdue interval [due, ended) inside the span
-        lo, hi = max(due, first), min(completed or now, last)
-        if lo >= hi:
+    until = func.coalesce(HumanTask.completed_at, _at(now))
+    counts, wanted = [], []
+    for a, b in months:
+        start, end = day_start(a), day_after(b)
+        if start >= now:  # a month not begun yet: nobody was late in it
             continue
-        top = local_date(hi - timedelta(microseconds=1))
-        low = local_date(lo)
-        for i in range(low.year * 12 + low.month - base, top.year * 12 + top.month - base + 1):
-            cases[i].add(case_id)
-    return [len(c) for c in cases]
+        wanted.append(len(counts))
+        counts.append(func.count(distinct(case((and_(HumanTask.due_at < _at(end),
+                                                     until > _at(start)), TransferCase.id)))))
+    result = [0] * len(months)
+    if counts:
+        row = session.execute(task_query(session, user, span, now, *counts)).one()
+        for i, n in zip(wanted, row, strict=True):
+            result[i] = int(n or 0)
+    return result
 
 
-def _count(session: Session, user: User, f: CaseFilter, now: datetime) -> int:
-    conds = case_conditions(session, user, f, now)
-    return int(session.scalar(select(func.count()).select_from(TransferCase).where(*conds))
-               or 0)
+def _per_month(session: Session, user: User, f: CaseFilter, column: Any,
+               months: list[tuple[date, date]], now: datetime, field: str) -> list[int]:
+    """Per month, the cases of *f* whose *column* lies in it: one grouped count."""
+    ranged = f.replace(**{f"{field}_from": months[0][0], f"{field}_to": months[-1][1]})
+    bounds = [day_start(a) for a, _ in months] + [day_after(months[-1][1])]
+    slot = bucket(column, bounds)
+    rows = session.execute(select(slot, func.count()).select_from(TransferCase)
+                           .where(*case_conditions(session, user, ranged, now))
+                           .group_by(slot)).all()
+    result = [0] * len(months)
+    for i, n in rows:
+        result[int(i)] = int(n)
+    return result
 
 
 def monthly(session: Session, user: User, scope: Scope, now: datetime,
@@ -248,14 +255,15 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
     base = scope.cases()
     late_f = CaseFilter(task_under=scope.org.code)
     late = _late_months(session, user, late_f, months, now)
+    started = _per_month(session, user, base, TransferCase.created_at, months, now, "created")
+    ended = _per_month(session, user, base, TransferCase.ended_at, months, now, "ended")
     result = []
     for i, (a, b) in enumerate(months):
-        started, ended = base.replace(created_from=a, created_to=b), \
-            base.replace(ended_from=a, ended_to=b)
-        result.append(Count((a.strftime("%Y-%m"),), _count(session, user, started, now),
-                            started, 0, {
-                                "ended": _count(session, user, ended, now),
-                                "ended_filter": ended, "late": late[i],
+        result.append(Count((a.strftime("%Y-%m"),), started[i],
+                            base.replace(created_from=a, created_to=b), 0, {
+                                "ended": ended[i],
+                                "ended_filter": base.replace(ended_from=a, ended_to=b),
+                                "late": late[i],
                                 "late_filter": late_f.replace(late_from=a, late_to=b)}))
     return result
 
