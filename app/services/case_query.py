@@ -81,8 +81,11 @@ def late_condition(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
             or_(HumanTask.completed_at.is_(None), and_(*closed))]
 
 
-def task_conditions(session: Session, f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
-    """The conditions on HumanTask of the filter's task part."""
+def task_conditions(session: Session, f: CaseFilter, now: datetime,
+                    pick_first: bool = True) -> list[ColumnElement[bool]]:
+    """The conditions on HumanTask of the filter's task part. With *pick_first* the period's
+    conditions go into a sub-select of task ids (the cases list); without, they stay on the
+    task itself (the dashboard's grouped figures, where a self-join only adds a scan)."""
     conds: list[ColumnElement[bool]] = []
     if f.step:
         conds.append(HumanTask.task_spec == f.step)
@@ -103,7 +106,9 @@ def task_conditions(session: Session, f: CaseFilter, now: datetime) -> list[Colu
     if f.done_from or f.done_to:
         period += [HumanTask.status == "completed",
                    *_range(HumanTask.completed_at, f.done_from, f.done_to)]
-    if period:
+    if period and not pick_first:
+        conds += period
+    elif period:
         # the period picks the tasks first (by the index on completed_at); grouping by
         # organisation must not make the planner walk every task of every organisation
         conds.append(HumanTask.id.in_(select(HumanTask.id).where(*period)))
@@ -151,7 +156,8 @@ def case_conditions(session: Session, user: User, f: CaseFilter,
         org = _org(session, f.org)
         if org is None:
             conds.append(false())
-        elif not policy.whole_tree(session, org):  # the root's subtree: every case
+        elif not policy.whole_tree(session, org) and not policy.visibility_is_subtree(user, org):
+            # (the root's subtree is every case; the user's own subtree is what they see)
             conds.append(TransferCase.id.in_(select(CaseOrg.case_id).where(
                 CaseOrg.org_id.in_(_subtree_ids(org)))))
     if f.q.strip():

@@ -81,7 +81,7 @@ def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
     return (select(*columns).select_from(HumanTask)
             .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
             .where(*case_conditions(session, user, _without_tasks(f), now),
-                   *task_conditions(session, f, now)))
+                   *task_conditions(session, f, now, pick_first=False)))
 
 
 @dataclass
@@ -138,6 +138,14 @@ def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> li
                             n_tasks, {"open_now": int(n_open or 0),
                                       "steps": sorted(steps[org_id], key=lambda c: -c.cases)}))
     return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
+
+
+def late_cases(session: Session, user: User, scope: Scope, now: datetime) -> int:
+    """How many cases had a task of the scope late in the period (the cases list of
+    CaseFilter(task_under=…, late_from=…, late_to=…) has exactly these)."""
+    f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
+    return int(session.scalar(task_query(session, user, f, now,
+                                         func.count(distinct(TransferCase.id)))) or 0)
 
 
 def percentile(values: list[int], share: float) -> int:

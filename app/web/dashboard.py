@@ -92,7 +92,7 @@ def index() -> str:
         "dashboard/index.html", t=t, scope=scope, args=args, link=_link, rows_shown=ROWS,
         charts=_charts(t), periods=_periods(local_date(now)),
         orgs=case_query.org_options(session, user, below=2),
-        late_orgs=len(late.rows), late_cases=case_query.count_cases(session, user, late_all, now),
+        late_orgs=len(late.rows), late_cases=dashboard.late_cases(session, user, scope, now),
         late_link=_link(late_all))
 
 
