@@ -112,40 +112,53 @@ def _org_codes(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in rows}
 
 
+def _late_rows(session: Session, user: User, scope: Scope, now: datetime) -> list[Any]:
+    """The tasks of the scope late in the period, grouped by (organisation, step, case), with
+    how many tasks and how many still open and overdue now: one read shared by the ranking
+    and the count of late cases (kept on the session for the rest of the request)."""
+    key = ("late_rows", user.id, scope.org.id, scope.first, scope.last, now)
+    memo = session.info.setdefault("dashboard", {})
+    if key not in memo:
+        f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
+        still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= _at(now)),
+                               1), else_=0))
+        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, TransferCase.id)
+        memo[key] = session.execute(task_query(session, user, f, now, *groups, func.count(),
+                                               still).group_by(*groups)).all()
+    rows: list[Any] = memo[key]
+    return rows
+
+
 def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Organisations of the scope with tasks late in the period: cases, tasks, still open
     now, and the steps concerned; the most cases first."""
     f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
-    still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= now), 1),
-                          else_=0))
-    per_org = session.execute(task_query(
-        session, user, f, now, HumanTask.assignee_org_id, func.count(distinct(TransferCase.id)),
-        func.count(), still).group_by(HumanTask.assignee_org_id)).all()
-    per_step = session.execute(task_query(
-        session, user, f, now, HumanTask.assignee_org_id, HumanTask.task_spec,
-        func.count(distinct(TransferCase.id))).group_by(HumanTask.assignee_org_id,
-                                                        HumanTask.task_spec)).all()
-    names = _org_codes(session, {r[0] for r in per_org if r[0] is not None})
-    steps: dict[int, list[Count]] = defaultdict(list)
-    for org_id, spec, n in per_step:
-        code = names.get(org_id, ("", ""))[0]
-        steps[org_id].append(Count((spec,), n, f.replace(task_org=code, step=spec,
-                                                         task_under="")))
+    cases: dict[int, set[int]] = defaultdict(set)
+    tasks: dict[int, int] = defaultdict(int)
+    still: dict[int, int] = defaultdict(int)
+    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, spec, case_id, n, n_open in _late_rows(session, user, scope, now):
+        cases[org_id].add(case_id)
+        tasks[org_id] += int(n)
+        still[org_id] += int(n_open or 0)
+        step_cases[org_id][spec].add(case_id)
+    names = _org_codes(session, {o for o in cases if o is not None})
     result = []
-    for org_id, n_cases, n_tasks, n_open in per_org:
+    for org_id, mine in cases.items():
         code, name = names.get(org_id, ("", ""))
-        result.append(Count((code, name), n_cases, f.replace(task_org=code, task_under=""),
-                            n_tasks, {"open_now": int(n_open or 0),
-                                      "steps": sorted(steps[org_id], key=lambda c: -c.cases)}))
+        steps = [Count((spec,), len(ids), f.replace(task_org=code, step=spec, task_under=""))
+                 for spec, ids in step_cases[org_id].items()]
+        result.append(Count((code, name), len(mine), f.replace(task_org=code, task_under=""),
+                            tasks[org_id], {"open_now": still[org_id],
+                                            "steps": sorted(steps, key=lambda c: (-c.cases,
+                                                                              c.key))}))
     return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
 
 
 def late_cases(session: Session, user: User, scope: Scope, now: datetime) -> int:
     """How many cases had a task of the scope late in the period (the cases list of
     CaseFilter(task_under=…, late_from=…, late_to=…) has exactly these)."""
-    f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
-    return int(session.scalar(task_query(session, user, f, now,
-                                         func.count(distinct(TransferCase.id)))) or 0)
+    return len({row[2] for row in _late_rows(session, user, scope, now)})
 
 
 def percentile(values: list[int], share: float) -> int:
@@ -222,20 +235,23 @@ def months_before(last: date, count: int) -> list[tuple[date, date]]:
 def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple[date, date]],
                  now: datetime) -> list[int]:
     """Per month, the cases with a task of *f* late in it, in one pass over the tasks late
-    in the whole span: a task's overdue interval [due, completed or now) meets the month."""
+    in the whole span: a task's overdue interval [due, completed or now) meets the month.
+    Each case gets a flag per month (grouped by case), and the flags are added up."""
     span = f.replace(late_from=months[0][0], late_to=months[-1][1])
     until = func.coalesce(HumanTask.completed_at, _at(now))
-    counts, wanted = [], []
-    for a, b in months:
+    flags, wanted = [], []
+    for i, (a, b) in enumerate(months):
         start, end = day_start(a), day_after(b)
         if start >= now:  # a month not begun yet: nobody was late in it
             continue
-        wanted.append(len(counts))
-        counts.append(func.count(distinct(case((and_(HumanTask.due_at < _at(end),
-                                                     until > _at(start)), TransferCase.id)))))
+        wanted.append(i)
+        flags.append(func.max(case((and_(HumanTask.due_at < _at(end), until > _at(start)), 1),
+                                   else_=0)).label(f"m{len(flags)}"))
     result = [0] * len(months)
-    if counts:
-        row = session.execute(task_query(session, user, span, now, *counts)).one()
+    if flags:
+        per_case = task_query(session, user, span, now, *flags).group_by(
+            TransferCase.id).subquery()
+        row = session.execute(select(*(func.sum(c) for c in per_case.c))).one()
         for i, n in zip(wanted, row, strict=True):
             result[i] = int(n or 0)
     return result
