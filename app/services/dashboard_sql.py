@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, case, literal
@@ -27,7 +27,8 @@ from app.workcal import Calendar
 
 
 class local_day(FunctionElement[str]):  # used like a SQL function
-    """The Asia/Shanghai day of a UTC timestamp column, as text YYYY-MM-DD."""
+    """The Asia/Shanghai day of a UTC timestamp column: text YYYY-MM-DD (SQLite) or the
+    number of days since 1970-01-01 (PostgreSQL); :func:`as_date` reads either."""
 
     type = String()
     name = "local_day"
@@ -36,8 +37,9 @@ class local_day(FunctionElement[str]):  # used like a SQL function
 
 @compiles(local_day, "postgresql")
 def _local_day_pg(element: local_day, compiler: SQLCompiler, **kw: Any) -> str:
+    # the day number since 1970-01-01 (Shanghai): arithmetic, much cheaper than to_char
     column = compiler.process(element.clauses, **kw)
-    return f"to_char(({column}) AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD')"
+    return f"CAST(floor((EXTRACT(EPOCH FROM {column}) + 28800) / 86400) AS INTEGER)"
 
 
 @compiles(local_day)
@@ -53,16 +55,25 @@ def bucket(column: Any, bounds: list[datetime]) -> ColumnElement[Any]:
     return case(*whens, else_=len(bounds) - 2) if whens else literal(0)
 
 
+EPOCH = date(1970, 1, 1)
+
+
+def as_date(value: Any) -> date:
+    """The date of a :class:`local_day` value."""
+    if isinstance(value, int):
+        return EPOCH + timedelta(days=value)
+    return date.fromisoformat(str(value))
+
+
 def day_spans(cal: Calendar, rows: Iterable[Any]) -> dict[str, dict[int, int]]:
     """From (step, created day, completed day, count) rows: per step, working days used →
     how many tasks used them (working days after the created day up to the completed day)."""
-    memo: dict[tuple[str, str], int] = {}
+    memo: dict[tuple[Any, Any], int] = {}
     result: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for spec, created, completed, n in rows:
         key = (created, completed)
         if key not in memo:
-            memo[key] = cal.working_days_between(date.fromisoformat(created),
-                                                 date.fromisoformat(completed))
+            memo[key] = cal.working_days_between(as_date(created), as_date(completed))
         result[spec][memo[key]] += int(n)
     return result
 
