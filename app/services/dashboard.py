@@ -249,9 +249,15 @@ def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple
                                    else_=0)).label(f"m{len(flags)}"))
     result = [0] * len(months)
     if flags:
-        per_case = task_query(session, user, span, now, *flags).group_by(
-            TransferCase.id).subquery()
-        row = session.execute(select(*(func.sum(c) for c in per_case.c))).one()
+        # flagged per instance first (one case per instance, uq_transfer_case_instance_id),
+        # then only the flagged instances meet their cases: less to join than every task
+        per_instance = (select(HumanTask.instance_id, *flags)
+                        .where(*task_conditions(session, span, now, pick_first=False))
+                        .group_by(HumanTask.instance_id).subquery())
+        row = session.execute(
+            select(*(func.sum(c) for c in list(per_instance.c)[1:])).select_from(per_instance)
+            .join(TransferCase, TransferCase.instance_id == per_instance.c.instance_id)
+            .where(*case_conditions(session, user, _without_tasks(span), now))).one()
         for i, n in zip(wanted, row, strict=True):
             result[i] = int(n or 0)
     return result
