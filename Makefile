@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: run test lint bench install system-deps node-deps diagrams clean-venv
+.PHONY: run test lint bench install system-deps node-deps diagrams clean-venv faults
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,14 @@ run: install
 test: install
 	@scripts/ensure-services.sh
 	$(BIN)/pytest
+
+## make faults: kill -9 web workers and schedulers under load on PostgreSQL (database
+## zj_faults, made fresh), then `zhuanjie doctor`, lost completions, double timer fires,
+## stuck cases (tests/faults/run.py; not part of `make test`). FAULTS_ARGS="--seconds 120"
+FAULTS_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432
+faults: install
+	@ZHUANJIE_TEST_PG_URL=$${ZHUANJIE_TEST_PG_URL:-$(FAULTS_PG)/test} scripts/ensure-services.sh
+	$(BIN)/python -m tests.faults.run --pg $(FAULTS_PG) $(FAULTS_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

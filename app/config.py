@@ -43,6 +43,8 @@ class Settings:
     progress_window_minutes: int = 15
     api_max_auth_failures_per_ip: int = 20
     api_token_max_days: int = 365
+    health_scheduler_stale_seconds: int = 60
+    metrics_token: str = ""
     root: str = str(PROJECT_ROOT)
 
     def path(self, value: str) -> Path:

@@ -79,6 +79,17 @@ def _sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _pg_settings(dbapi_conn: Any, _record: Any) -> None:
+    # PostgreSQL's JIT compiles any query whose estimated cost is high: on the inbox of a
+    # busy organisation (a million tasks) compiling took 0.5 s of a 1.1 s count. Our queries
+    # are short; JIT never pays back.
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True
+    with dbapi_conn.cursor() as cur:
+        cur.execute("SET jit = off")
+    dbapi_conn.autocommit = autocommit
+
+
 def make_engine(url: str) -> Engine:
     """Create an engine for *url* with the project's connection settings."""
     if url.startswith("sqlite"):
@@ -86,7 +97,9 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    event.listen(engine, "connect", _pg_settings)
+    return engine
 
 
 def get_engine(url: str) -> Engine:

@@ -166,6 +166,12 @@ def case_visibility(session: Session, user: User) -> ColumnElement[bool]:
     return TransferCase.id.in_(links)
 
 
+def visibility_is_subtree(user: User, org: Org) -> bool:
+    """Whether :func:`case_visibility` of *user* is exactly "touches *org*'s subtree" (a
+    manager or policy staff of *org*), so a filter on that subtree adds nothing."""
+    return org.id == user.org_id and bool({"manager", "policy_staff"} & set(user.role_names))
+
+
 def may_view_case(session: Session, user: User, case: TransferCase) -> bool:
     """Whether *user* may see *case* (same rule as :func:`case_visibility`)."""
     if not has(user, Action.VIEW_CASES):

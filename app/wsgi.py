@@ -7,6 +7,9 @@ own database engine and pool) after the fork: nothing with a connection crosses 
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -37,10 +40,41 @@ class _Server(BaseApplication):  # type: ignore[misc]
         return application()
 
 
+METRICS_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def prepare_metrics_dir(settings: Settings, port: int) -> Path:
+    """A fresh directory for prometheus_client's multiprocess files, exported to the
+    workers as ``PROMETHEUS_MULTIPROC_DIR``: the one already given in the environment, or
+    ``var/prometheus/<port>`` (one per server, so two servers never share files); files
+    left by an earlier run are removed."""
+    given = os.environ.get(METRICS_ENV)
+    path = Path(given) if given else settings.path(f"var/prometheus/{port}")
+    if path.is_dir():
+        for leftover in path.glob("*.db"):
+            leftover.unlink()
+    path.mkdir(parents=True, exist_ok=True)
+    os.environ[METRICS_ENV] = str(path)
+    if "prometheus_client.values" in sys.modules:  # imported before the directory was set
+        from prometheus_client import values
+
+        values.ValueClass = values.get_value_class()  # type: ignore[no-untyped-call]
+    return path
+
+
+def _child_exit(_server: Any, worker: Any) -> None:
+    """gunicorn hook in the master: a worker ended; drop its live-gauge files (its counters
+    and histograms stay, so totals do not fall when a worker is replaced)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)  # type: ignore[no-untyped-call]
+
+
 def serve_gunicorn(settings: Settings, *, host: str, port: int, workers: int,
                    timeout: int = 60) -> None:
     """Run gunicorn in the foreground until SIGTERM/SIGINT (graceful stop)."""
     secret_key(settings)  # create var/secret_key once, before the workers race for it
+    prepare_metrics_dir(settings, port)
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -54,5 +88,6 @@ def serve_gunicorn(settings: Settings, *, host: str, port: int, workers: int,
         "loglevel": settings.log_level.lower(),
         "proc_name": "zhuanjie-web",
         "control_socket_disable": True,  # gunicorn 27: no shared ~/.gunicorn socket
+        "child_exit": _child_exit,
     }
     _Server(options).run()

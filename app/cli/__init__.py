@@ -32,6 +32,7 @@ def _register() -> None:
         cases_cmd,
         db_cmd,
         demo_cmd,
+        doctor_cmd,
         engine_cmd,
         letters_cmd,
         members_cmd,
@@ -43,7 +44,8 @@ def _register() -> None:
     )
 
     for module in (db_cmd, serve_cmd, orgs_cmd, members_cmd, users_cmd, route_cmd, demo_cmd,
-                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd, letters_cmd, backup_cmd):
+                   calendar_cmd, engine_cmd, ops_cmd, cases_cmd, letters_cmd, backup_cmd,
+                   doctor_cmd):
         module.register(cli)
 
 

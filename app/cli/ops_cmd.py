@@ -42,7 +42,8 @@ def fire_cmd(ctx: CliContext, as_of: str | None, as_json: bool) -> None:
 @click.command("scheduler")
 @pass_ctx
 def scheduler_cmd(ctx: CliContext) -> None:
-    """Run the timer sweep every few seconds until interrupted."""
+    """Run the timer sweep every few seconds; SIGTERM/SIGINT stop it after the sweep in
+    progress (exit 0)."""
     from app.scheduler import run_blocking
 
     run_blocking(ctx.settings)

@@ -70,9 +70,14 @@ def _new_human_task(run: Run, wf: Any, task: Any) -> HumanTask:
     return row
 
 
+def ready_user_tasks(wf: Any) -> dict[str, Any]:
+    """The READY user tasks of a workflow by task guid: each has one open human-task row."""
+    return {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+
+
 def sync_human_tasks(run: Run, wf: Any) -> list[HumanTask]:
     """Open rows for new READY user tasks, close rows of tasks that are gone. New rows."""
-    ready = {str(t.id): t for t in wf.get_tasks(state=TaskState.READY, manual=True)}
+    ready = ready_user_tasks(wf)
     # every row of the instance in one query (a case has a few dozen at most): the open ones
     # and those a task made READY again may reuse
     every = {r.task_guid: r for r in run.session.scalars(
@@ -123,7 +128,11 @@ def _timer_due(task: Any) -> datetime | None:
     return due
 
 
-def _waiting_timers(wf: Any) -> dict[str, tuple[Any, datetime]]:
+def waiting_timers(wf: Any) -> dict[str, tuple[Any, datetime]]:
+    """The waiting timer events of a workflow by task guid, with their due instants.
+
+    Each has one waiting timer row with the same due instant.
+    """
     found = {}
     for task in wf.get_tasks(state=TaskState.WAITING):
         defn = getattr(task.task_spec, "event_definition", None)
@@ -136,7 +145,7 @@ def _waiting_timers(wf: Any) -> dict[str, tuple[Any, datetime]]:
 
 def sync_timers(run: Run, wf: Any) -> None:
     """Make the timer rows of the instance match its waiting timer events."""
-    waiting = _waiting_timers(wf)
+    waiting = waiting_timers(wf)
     every = {r.task_guid: r for r in run.session.scalars(
         select(Timer).where(Timer.instance_id == run.instance_id))}
     rows = {guid: r for guid, r in every.items() if r.status == "waiting"}

@@ -23,6 +23,7 @@ from app.models.engine import Deployment, HumanTask, Incident, Instance, Timer
 from app.models.letter import LetterSerial
 from app.models.member import Member
 from app.models.member_import import MemberImportRow
+from app.models.ops import SchedulerHeartbeat
 from app.models.org import Org
 from app.models.security import ApiToken, AuthAttempt
 from app.models.user import User, UserRole
@@ -53,6 +54,7 @@ __all__ = [
     "Org",
     "OrgLock",
     "OrgMove",
+    "SchedulerHeartbeat",
     "Timer",
     "TransferCase",
     "User",

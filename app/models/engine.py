@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, UtcDateTime
@@ -52,6 +62,16 @@ class Instance(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 
 
+LATE_TASK = text("completed_at IS NULL OR completed_at > due_at")
+# when a task stops being late: its completion, or never while it is open (the same text in
+# the index and in the queries, so PostgreSQL and SQLite match them)
+LATE_UNTIL = text("coalesce(completed_at, '9999-12-31 00:00:00+00')")
+DONE_INCLUDE = ["status", "assignee_org_id", "instance_id", "task_spec", "created_at",
+                "decision", "reason_code", "due_basis"]
+LATE_INCLUDE = ["due_at", "completed_at", "instance_id", "assignee_org_id", "status",
+                "task_spec"]
+
+
 class HumanTask(Base):
     """One user task of an instance, as operators see it; open while the task is READY."""
 
@@ -84,8 +104,16 @@ class HumanTask(Base):
         Index("ix_human_task_due", "status", "due_at"),
         Index("ix_human_task_done", "assignee_org_id", "status", "completed_at"),
         Index("ix_human_task_instance_status", "instance_id", "status", "due_at"),
-        Index("ix_human_task_completed", "completed_at"),
+        # PostgreSQL: with the columns of the figures about completed steps (durations,
+        # send-backs, heatmap), read from the index alone
+        Index("ix_human_task_completed", "completed_at", postgresql_include=DONE_INCLUDE),
         Index("ix_human_task_org_due", "assignee_org_id", "due_at"),
+        # the inbox: tasks of one organisation, role and status, due first (migration 0060)
+        Index("ix_human_task_mine", "assignee_org_id", "role", "status", "due_at", "id"),
+        # tasks that are or were late (open, or completed after their due time), by the end
+        # of their lateness: the dashboard's "late in a period" figures read only this index
+        Index("ix_human_task_late", LATE_UNTIL, postgresql_where=LATE_TASK,
+              sqlite_where=LATE_TASK, postgresql_include=LATE_INCLUDE),
     )
 
 

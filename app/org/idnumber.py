@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from operator import mul
 
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK = "10X98765432"
@@ -14,7 +15,7 @@ def check_digit(first17: str) -> str:
     """The 18th character for the 17 digits *first17* (ISO 7064 MOD 11-2)."""
     if len(first17) != 17 or not first17.isdigit():
         raise ValueError("a check digit needs exactly 17 digits")
-    total = sum(int(c) * w for c, w in zip(first17, _WEIGHTS, strict=True))
+    total = sum(map(mul, map(int, first17), _WEIGHTS))
     return _CHECK[total % 11]
 
 

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from app.org.idnumber import id_number_error, normalize
 
@@ -50,10 +51,19 @@ def parse_date(value: object) -> date:
         return value.date()
     if isinstance(value, date):
         return value
-    match = _DATE_RE.match(str(value).strip()) if isinstance(value, str) else None
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
+    return _date_text(value)
+
+
+@lru_cache(maxsize=65536)
+def _date_text(value: str) -> date:
+    """The date a text holds; cached, as a sheet of members repeats its dates (a refusal
+    raises and is not cached)."""
+    match = _DATE_RE.match(value.strip())
     if match is None:
         raise ValueError(f"{value!r} is not a date (YYYY-MM-DD)")
-    year, month, day = (int(g) for g in match.groups())
+    year, month, day = map(int, match.groups())
     try:
         return date(year, month, day)
     except ValueError:

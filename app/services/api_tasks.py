@@ -62,7 +62,7 @@ def my_tasks(session: Session, user: User, status: str = "open", page: int = 1,
         condition = condition & (HumanTask.status == status)
     total = session.scalar(select(func.count()).select_from(HumanTask).where(condition)) or 0
     query = (_joined().where(condition)
-             .order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.id)
+             .order_by(HumanTask.due_at.asc().nulls_last(), HumanTask.id)
              .offset((page - 1) * per_page).limit(per_page))
     return Page(_rows(session, query), page, per_page, int(total))
 

@@ -15,7 +15,8 @@ _ROUTE_ROLES = ("initiator", "receiver", "issuer", "registrar", "handler", "arch
 def _route_codes(route: dict[str, object]) -> list[tuple[str, str]]:
     pairs = [(role, str(route[role])) for role in _ROUTE_ROLES if route.get(role)]
     approvers = route.get("approvers") or []
-    pairs += [("approver", str(code)) for code in approvers]  # type: ignore[union-attr]
+    if isinstance(approvers, list | tuple):
+        pairs += [("approver", str(code)) for code in approvers]
     return pairs
 
 

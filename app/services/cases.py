@@ -75,6 +75,12 @@ def withdraw(session: Session, settings: Settings, clock: Clock, case_id: int | 
     user = active_user(session, username)
     case = get_case(session, case_id)
     policy.require_at(user, policy.Action.WITHDRAW, case.initiator_org_id)
+    if case.instance_id is not None:
+        # the instance row first, as every step locks it, then the case read again: a
+        # receipt (落地) committed meanwhile is seen, and withdraw and receipt never deadlock
+        session.scalar(select(Instance.id).where(Instance.id == case.instance_id)
+                       .with_for_update())
+        session.refresh(case)
     if case.status in FINAL_STATUSES or case.landed_at is not None:
         raise NotAllowed(f"case {case.number} can no longer be withdrawn ({case.status})")
     if not reason.strip():

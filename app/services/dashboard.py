@@ -16,7 +16,6 @@ or below it).
 from __future__ import annotations
 
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,8 +31,9 @@ from app.models.engine import HumanTask
 from app.models.org import Org
 from app.models.user import User
 from app.services.calendar import current_calendar
-from app.services.case_filters import CaseFilter, day_after, day_start, local_date
-from app.services.case_query import case_conditions, task_conditions
+from app.services.case_filters import CaseFilter, day_after, day_start
+from app.services.case_query import _at, case_conditions, task_conditions
+from app.services.dashboard_sql import bucket, day_spans, local_day, median, nearest_rank
 
 TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
                "done_from", "done_to", "decision", "reason")
@@ -81,7 +81,7 @@ def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
     return (select(*columns).select_from(HumanTask)
             .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
             .where(*case_conditions(session, user, _without_tasks(f), now),
-                   *task_conditions(session, f, now)))
+                   *task_conditions(session, f, now, pick_first=False)))
 
 
 @dataclass
@@ -112,32 +112,53 @@ def _org_codes(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in rows}
 
 
+def _late_rows(session: Session, user: User, scope: Scope, now: datetime) -> list[Any]:
+    """The tasks of the scope late in the period, grouped by (organisation, step, case), with
+    how many tasks and how many still open and overdue now: one read shared by the ranking
+    and the count of late cases (kept on the session for the rest of the request)."""
+    key = ("late_rows", user.id, scope.org.id, scope.first, scope.last, now)
+    memo = session.info.setdefault("dashboard", {})
+    if key not in memo:
+        f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
+        still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= _at(now)),
+                               1), else_=0))
+        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, TransferCase.id)
+        memo[key] = session.execute(task_query(session, user, f, now, *groups, func.count(),
+                                               still).group_by(*groups)).all()
+    rows: list[Any] = memo[key]
+    return rows
+
+
 def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Organisations of the scope with tasks late in the period: cases, tasks, still open
     now, and the steps concerned; the most cases first."""
     f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
-    still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= now), 1),
-                          else_=0))
-    per_org = session.execute(task_query(
-        session, user, f, now, HumanTask.assignee_org_id, func.count(distinct(TransferCase.id)),
-        func.count(), still).group_by(HumanTask.assignee_org_id)).all()
-    per_step = session.execute(task_query(
-        session, user, f, now, HumanTask.assignee_org_id, HumanTask.task_spec,
-        func.count(distinct(TransferCase.id))).group_by(HumanTask.assignee_org_id,
-                                                        HumanTask.task_spec)).all()
-    names = _org_codes(session, {r[0] for r in per_org if r[0] is not None})
-    steps: dict[int, list[Count]] = defaultdict(list)
-    for org_id, spec, n in per_step:
-        code = names.get(org_id, ("", ""))[0]
-        steps[org_id].append(Count((spec,), n, f.replace(task_org=code, step=spec,
-                                                         task_under="")))
+    cases: dict[int, set[int]] = defaultdict(set)
+    tasks: dict[int, int] = defaultdict(int)
+    still: dict[int, int] = defaultdict(int)
+    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, spec, case_id, n, n_open in _late_rows(session, user, scope, now):
+        cases[org_id].add(case_id)
+        tasks[org_id] += int(n)
+        still[org_id] += int(n_open or 0)
+        step_cases[org_id][spec].add(case_id)
+    names = _org_codes(session, {o for o in cases if o is not None})
     result = []
-    for org_id, n_cases, n_tasks, n_open in per_org:
+    for org_id, mine in cases.items():
         code, name = names.get(org_id, ("", ""))
-        result.append(Count((code, name), n_cases, f.replace(task_org=code, task_under=""),
-                            n_tasks, {"open_now": int(n_open or 0),
-                                      "steps": sorted(steps[org_id], key=lambda c: -c.cases)}))
+        steps = [Count((spec,), len(ids), f.replace(task_org=code, step=spec, task_under=""))
+                 for spec, ids in step_cases[org_id].items()]
+        result.append(Count((code, name), len(mine), f.replace(task_org=code, task_under=""),
+                            tasks[org_id], {"open_now": still[org_id],
+                                            "steps": sorted(steps, key=lambda c: (-c.cases,
+                                                                              c.key))}))
     return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
+
+
+def late_cases(session: Session, user: User, scope: Scope, now: datetime) -> int:
+    """How many cases had a task of the scope late in the period (the cases list of
+    CaseFilter(task_under=…, late_from=…, late_to=…) has exactly these)."""
+    return len({row[2] for row in _late_rows(session, user, scope, now)})
 
 
 def percentile(values: list[int], share: float) -> int:
@@ -146,40 +167,38 @@ def percentile(values: list[int], share: float) -> int:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def working_days_used(session: Session, rows: list[Any]) -> dict[str, list[int]]:
-    """Working days used per step from (step, created_at, completed_at) rows."""
-    cal = current_calendar(session)
-    memo: dict[tuple[date, date], int] = {}
-    used: dict[str, list[int]] = defaultdict(list)
-    for spec, created, completed in rows:
-        days = (local_date(created), local_date(completed))
-        if days not in memo:
-            memo[days] = cal.working_days_between(*days)
-        used[spec].append(memo[days])
-    return used
+def working_days_used(session: Session, query: Any) -> dict[str, dict[int, int]]:
+    """Per step, working days used → how many tasks, from a task query whose columns are
+    (step, created day, completed day, count) grouped in SQL (one row per distinct pair)."""
+    return day_spans(current_calendar(session), session.execute(query))
+
+
+def spans_query(session: Session, user: User, f: CaseFilter, now: datetime) -> Any:
+    """The tasks of *f* grouped by step, local created day and local completed day."""
+    created, completed = local_day(HumanTask.created_at), local_day(HumanTask.completed_at)
+    return task_query(session, user, f, now, HumanTask.task_spec, created, completed,
+                      func.count()).group_by(HumanTask.task_spec, created, completed)
 
 
 def step_times(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Per step completed in the period (by the scope's organisations): working days used,
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
-    rows = session.execute(task_query(
-        session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
-        HumanTask.completed_at)).all()
     grouped = session.execute(task_query(
         session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
         func.max(HumanTask.due_basis["working_days"].as_integer()))
         .group_by(HumanTask.task_spec)).all()
     cases = {spec: n for spec, n, _ in grouped}
     limits = {spec: int(limit) for spec, _, limit in grouped if limit is not None}
-    used = working_days_used(session, rows)
+    used = working_days_used(session, spans_query(session, user, f, now))
     result = []
     for spec, values in used.items():
         limit = limits.get(spec)
-        over = sum(1 for v in values if limit is not None and v > limit)
-        result.append(Count((spec,), int(cases.get(spec, 0)), f.replace(step=spec), len(values),
-                            {"median": statistics.median(values),
-                             "p90": percentile(values, 0.9), "limit": limit, "over": over}))
+        over = sum(n for v, n in values.items() if limit is not None and v > limit)
+        result.append(Count((spec,), int(cases.get(spec, 0)), f.replace(step=spec),
+                            sum(values.values()),
+                            {"median": median(values), "p90": nearest_rank(values, 0.9),
+                             "limit": limit, "over": over}))
     return sorted(result, key=lambda c: (-c.tasks, c.key))
 
 
@@ -215,30 +234,48 @@ def months_before(last: date, count: int) -> list[tuple[date, date]]:
 
 def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple[date, date]],
                  now: datetime) -> list[int]:
-    """Per month, the cases with a task of *f* late in it: one read of the tasks late in the
-    whole span, then each task's overdue interval is laid over the months."""
+    """Per month, the cases with a task of *f* late in it, in one pass over the tasks late
+    in the whole span: a task's overdue interval [due, completed or now) meets the month.
+    Each case gets a flag per month (grouped by case), and the flags are added up."""
     span = f.replace(late_from=months[0][0], late_to=months[-1][1])
-    rows = session.execute(task_query(session, user, span, now, TransferCase.id,
-                                      HumanTask.due_at, HumanTask.completed_at)).all()
-    cases: list[set[int]] = [set() for _ in months]
-    first, last = day_start(months[0][0]), min(day_after(months[-1][1]), now)
-    base = months[0][0].year * 12 + months[0][0].month
-    for case_id, due, completed in rows:
-        # the part of the task's overdue interval [due, ended) inside the span
-        lo, hi = max(due, first), min(completed or now, last)
-        if lo >= hi:
+    until = func.coalesce(HumanTask.completed_at, _at(now))
+    flags, wanted = [], []
+    for i, (a, b) in enumerate(months):
+        start, end = day_start(a), day_after(b)
+        if start >= now:  # a month not begun yet: nobody was late in it
             continue
-        top = local_date(hi - timedelta(microseconds=1))
-        low = local_date(lo)
-        for i in range(low.year * 12 + low.month - base, top.year * 12 + top.month - base + 1):
-            cases[i].add(case_id)
-    return [len(c) for c in cases]
+        wanted.append(i)
+        flags.append(func.max(case((and_(HumanTask.due_at < _at(end), until > _at(start)), 1),
+                                   else_=0)).label(f"m{len(flags)}"))
+    result = [0] * len(months)
+    if flags:
+        # flagged per instance first (one case per instance, uq_transfer_case_instance_id),
+        # then only the flagged instances meet their cases: less to join than every task
+        per_instance = (select(HumanTask.instance_id, *flags)
+                        .where(*task_conditions(session, span, now, pick_first=False))
+                        .group_by(HumanTask.instance_id).subquery())
+        row = session.execute(
+            select(*(func.sum(c) for c in list(per_instance.c)[1:])).select_from(per_instance)
+            .join(TransferCase, TransferCase.instance_id == per_instance.c.instance_id)
+            .where(*case_conditions(session, user, _without_tasks(span), now))).one()
+        for i, n in zip(wanted, row, strict=True):
+            result[i] = int(n or 0)
+    return result
 
 
-def _count(session: Session, user: User, f: CaseFilter, now: datetime) -> int:
-    conds = case_conditions(session, user, f, now)
-    return int(session.scalar(select(func.count()).select_from(TransferCase).where(*conds))
-               or 0)
+def _per_month(session: Session, user: User, f: CaseFilter, column: Any,
+               months: list[tuple[date, date]], now: datetime, field: str) -> list[int]:
+    """Per month, the cases of *f* whose *column* lies in it: one grouped count."""
+    ranged = f.replace(**{f"{field}_from": months[0][0], f"{field}_to": months[-1][1]})
+    bounds = [day_start(a) for a, _ in months] + [day_after(months[-1][1])]
+    slot = bucket(column, bounds)
+    rows = session.execute(select(slot, func.count()).select_from(TransferCase)
+                           .where(*case_conditions(session, user, ranged, now))
+                           .group_by(slot)).all()
+    result = [0] * len(months)
+    for i, n in rows:
+        result[int(i)] = int(n)
+    return result
 
 
 def monthly(session: Session, user: User, scope: Scope, now: datetime,
@@ -248,14 +285,15 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
     base = scope.cases()
     late_f = CaseFilter(task_under=scope.org.code)
     late = _late_months(session, user, late_f, months, now)
+    started = _per_month(session, user, base, TransferCase.created_at, months, now, "created")
+    ended = _per_month(session, user, base, TransferCase.ended_at, months, now, "ended")
     result = []
     for i, (a, b) in enumerate(months):
-        started, ended = base.replace(created_from=a, created_to=b), \
-            base.replace(ended_from=a, ended_to=b)
-        result.append(Count((a.strftime("%Y-%m"),), _count(session, user, started, now),
-                            started, 0, {
-                                "ended": _count(session, user, ended, now),
-                                "ended_filter": ended, "late": late[i],
+        result.append(Count((a.strftime("%Y-%m"),), started[i],
+                            base.replace(created_from=a, created_to=b), 0, {
+                                "ended": ended[i],
+                                "ended_filter": base.replace(ended_from=a, ended_to=b),
+                                "late": late[i],
                                 "late_filter": late_f.replace(late_from=a, late_to=b)}))
     return result
 

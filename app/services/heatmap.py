@@ -8,8 +8,6 @@ activity that reaches it. Each number links to the cases list that finds those c
 
 from __future__ import annotations
 
-import statistics
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -22,9 +20,9 @@ from app.errors import NotFound
 from app.models.case import PROCESS_OF_KIND, TransferCase
 from app.models.engine import Deployment, HumanTask
 from app.models.user import User
-from app.services.calendar import current_calendar
-from app.services.case_filters import CaseFilter, local_date
-from app.services.dashboard import Scope, task_query
+from app.services.case_filters import CaseFilter
+from app.services.dashboard import Scope, spans_query, task_query, working_days_used
+from app.services.dashboard_sql import median
 from app.services.diagram_shapes import call_path, diagrams_of, lift, shape_of, task_owners
 
 LEVELS = 5
@@ -90,13 +88,8 @@ def _counts(session: Session, user: User, f: CaseFilter, now: datetime) -> dict[
 
 def _medians(session: Session, user: User, f: CaseFilter,
              now: datetime) -> dict[str, tuple[float, int]]:
-    cal = current_calendar(session)
-    used: dict[str, list[int]] = defaultdict(list)
-    query = task_query(session, user, f, now, HumanTask.task_spec, HumanTask.created_at,
-                        HumanTask.completed_at)
-    for spec, created, completed in session.execute(query):
-        used[spec].append(cal.working_days_between(local_date(created), local_date(completed)))
-    return {spec: (float(statistics.median(v)), len(v)) for spec, v in used.items()}
+    used = working_days_used(session, spans_query(session, user, f, now))
+    return {spec: (float(median(v)), sum(v.values())) for spec, v in used.items()}
 
 
 def heatmap(session: Session, user: User, deployment_id: int, scope: Scope,

@@ -96,6 +96,16 @@ def _records(rows: Iterable[tuple[int, Any]], by_index: dict[int, str]) -> Itera
                        for i, name in by_index.items()}
 
 
+def _csv_records(rows: Iterable[tuple[int, list[str]]], by_index: dict[int, str]) -> Iterator[Row]:
+    """:func:`_records` for CSV rows, whose cells are all text (the same result, faster)."""
+    pairs = list(by_index.items())
+    for number, cells in rows:
+        if not any(c.strip() for c in cells):
+            continue
+        size = len(cells)
+        yield number, {name: cells[i].strip() if i < size else None for i, name in pairs}
+
+
 def _csv_rows(handle: IO[str], path: Path) -> Iterator[tuple[int, list[str]]]:
     try:
         yield from enumerate(csv.reader(handle), start=1)
@@ -131,7 +141,8 @@ def open_sheet(path: str | Path, encoding: str = "utf-8-sig") -> Sheet:
     except BaseException:
         closer()
         raise
-    return Sheet(_records(raw, by_index), ignored, closer)
+    records = _csv_records(raw, by_index) if suffix == ".csv" else _records(raw, by_index)
+    return Sheet(records, ignored, closer)
 
 
 def _xlsx_rows(path: Path) -> tuple[Iterator[tuple[int, Any]], Callable[[], None]]:
@@ -203,6 +214,27 @@ def in_sheet_terms(message: str) -> str:
     return _FIELD_RE.sub(lambda m: _FIELD_TITLES[m.group(1)], message)
 
 
+def db_reasons(number: int, code: str, branch: str, branch_kind: str | None, code_first: int,
+               code_taken: bool, id_first: int, id_owner: str | None) -> list[str]:
+    """Why row *number* cannot go in, from what the database and the earlier rows hold:
+    the branch's kind (None: unknown), the first row with the same 编号 and 公民身份号码,
+    whether a member has the 编号, and the member holding the number."""
+    reasons = []
+    if branch_kind is None:
+        reasons.append(f"所在党支部编码: unknown branch {branch!r}")
+    elif branch_kind != BRANCH:
+        reasons.append(f"所在党支部编码: {branch} is a {branch_kind}, not a branch")
+    if code_first != number:
+        reasons.append(f"编号 {code} repeats row {code_first}")
+    elif code_taken:
+        reasons.append(f"编号 {code} is already in the database")
+    if id_first != number:
+        reasons.append(f"公民身份号码 repeats row {id_first}")
+    elif id_owner is not None:
+        reasons.append(f"公民身份号码 already belongs to member {id_owner} in the database")
+    return reasons
+
+
 class _Importer:
     """One import: a batch at a time, duplicates by staging table, rejections to a report."""
 
@@ -242,24 +274,13 @@ class _Importer:
 
     @staticmethod
     def _reasons(number: int, record: MemberRecord, known: dict[str, dict[str, Any]]) -> list[str]:
-        reasons = []
         branch = known["branches"].get(record.branch)
-        if branch is None:
-            reasons.append(f"所在党支部编码: unknown branch {record.branch!r}")
-        elif branch.kind != BRANCH:
-            reasons.append(f"所在党支部编码: {record.branch} is a {branch.kind}, not a branch")
-        first = known["staged_codes"].setdefault(record.code, number)
-        if first != number:
-            reasons.append(f"编号 {record.code} repeats row {first}")
-        elif record.code in known["codes"]:
-            reasons.append(f"编号 {record.code} is already in the database")
-        first = known["staged_ids"].setdefault(record.id_number, number)
-        if first != number:
-            reasons.append(f"公民身份号码 repeats row {first}")
-        elif record.id_number in known["ids"]:
-            reasons.append("公民身份号码 already belongs to member "
-                           f"{known['ids'][record.id_number]} in the database")
-        return reasons
+        code_first = known["staged_codes"].setdefault(record.code, number)
+        id_first = known["staged_ids"].setdefault(record.id_number, number)
+        return db_reasons(number, record.code, record.branch,
+                          None if branch is None else branch.kind, code_first,
+                          record.code in known["codes"], id_first,
+                          known["ids"].get(record.id_number))
 
     def flush(self, batch: list[Parsed]) -> None:
         """Check a batch, stage it, and insert its members while nothing was rejected;
@@ -296,19 +317,28 @@ def import_members(session: Session, rows: Iterable[Row], batch_size: int = BATC
                    today: date | None = None, now: datetime | None = None) -> ImportReport:
     """Validate and insert every row; the caller commits only when ``report.rejected`` is
     0 (the session is rolled back here otherwise). Never updates nor deletes a member.
-    The caller closes the report."""
+    The caller closes the report. PostgreSQL stages the rows with COPY and checks them
+    with set-based SQL (:mod:`app.services.member_import_pg`); the outcome is the same."""
+    from app.services.member_import_pg import PgImporter
+
     report = ImportReport()
+    now = now or datetime.now(UTC)
+    importer: _Importer | PgImporter | None = None
     try:
-        _run(session, rows, batch_size, today, _Importer(session, report,
-                                                         now or datetime.now(UTC)))
+        importer = (
+            PgImporter(session, report, now) if session.get_bind().dialect.name == "postgresql"
+            else _Importer(session, report, now))
+        _run(session, rows, batch_size, today or date.today(), importer)
     except BaseException:
+        if isinstance(importer, PgImporter):
+            importer.abort()  # a no-op once the COPY has ended
         report.close()
         raise
     return report
 
 
-def _run(session: Session, rows: Iterable[Row], batch_size: int, today: date | None,
-         importer: _Importer) -> None:
+def _run(session: Session, rows: Iterable[Row], batch_size: int, today: date,
+         importer: Any) -> None:
     report = importer.report
     batch: list[Parsed] = []
     for number, raw in rows:
@@ -322,8 +352,7 @@ def _run(session: Session, rows: Iterable[Row], batch_size: int, today: date | N
             batch = []
     if batch:
         importer.flush(batch)
+    importer.finish()
     if report.rejected:
         session.rollback()
         report.imported = 0
-    else:
-        importer.finish()

@@ -91,21 +91,23 @@ def check_registration(data: dict[str, Any], what: str) -> dict[str, Any]:
     """A destination outside the province (``destination``) or an incoming paper letter."""
     errors: dict[str, str] = {}
     if what == "destination":
-        out = {"province": _text(data, "province", "转往省份", 20, errors),
-               "org_name": _text(data, "org_name", "转往党组织", 100, errors),
-               "address": _text(data, "address", "通讯地址", 200, errors, required=False)}
+        place: dict[str, Any] = {
+            "province": _text(data, "province", "转往省份", 20, errors),
+            "org_name": _text(data, "org_name", "转往党组织", 100, errors),
+            "address": _text(data, "address", "通讯地址", 200, errors, required=False)}
         _raise(errors)
-        return out
-    out = {"serial": _text(data, "serial", "介绍信编号", 40, errors),
+        return place
+    out: dict[str, Any] = {"serial": _text(data, "serial", "介绍信编号", 40, errors),
            "issuing_org": _text(data, "issuing_org", "开具介绍信的党组织", 100, errors),
            "province": _text(data, "province", "所在省份", 20, errors),
            "issued_on": _day(data, "issued_on", "开具日期", errors),
            "reason": _text(data, "reason", "转接原因", 200, errors, required=False),
            "contact_phone": _text(data, "contact_phone", "联系电话", 20, errors, required=False)}
     try:
-        out["validity_days"] = int(data.get("validity_days") or 0)
-        if not 1 <= out["validity_days"] <= 90:
+        validity_days = int(data.get("validity_days") or 0)
+        if not 1 <= validity_days <= 90:
             raise ValueError
+        out["validity_days"] = validity_days
     except (TypeError, ValueError):
         errors["validity_days"] = "有效期应为1至90天"
     out["member"] = _member_data(dict(data.get("member") or {}), errors)

@@ -28,6 +28,7 @@ from app.org.tree import OrgError
 from app.services.actors import active_user
 from app.services.case_orgs import link_orgs
 from app.services.directory import DbDirectory
+from app.services.start_locks import lock_for_start
 from app.services.transfer_checks import check_letter, check_registration, locked_by
 from handlers.routing import build_route
 
@@ -245,8 +246,14 @@ def preview_transfer(session: Session, settings: Settings, clock: Clock, req: Tr
 
 def start_transfer(session: Session, settings: Settings, clock: Clock, req: TransferRequest,
                    username: str) -> TransferCase:
-    """Validate *req* as *username*, create the case and start its procedure."""
+    """Validate *req* as *username*, create the case and start its procedure.
+
+    The rows its checks read are locked first (:mod:`app.services.start_locks`): two
+    simultaneous applications for one member — a double submit, a retry after a lost
+    answer — or for a unit and a member inside it are serialized, and the second is refused.
+    """
     user = active_user(session, username)
+    lock_for_start(session, req)
     plan = _plan(session, settings, clock, user, req)
     case = _new_case(session, clock, user, plan.kind, plan.route, **plan.columns)
     if plan.lock_unit is not None:

@@ -26,6 +26,7 @@ csrf = CSRFProtect()
 
 # modules that define ``bp`` (a Blueprint), registered in this order
 BLUEPRINTS: list[str] = [
+    "app.web.ops",  # /healthz, /ping, /metrics and the request metrics hooks
     "app.web.home",
     "app.web.guide",
     "app.web.vendor",
@@ -42,7 +43,6 @@ BLUEPRINTS: list[str] = [
     "app.web.member_progress",
     "app.web.cases",
     "app.web.dashboard",
-    "app.web.ping",  # /ping: nothing at all (the HTTP benchmark's ceiling)
 ]
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
 from flask_login import login_required
 
 from app.errors import InvalidData
@@ -19,6 +20,7 @@ from app.web.support import clock, db, me
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 TOP = 15   # organisations in the ranking chart
 ROWS = 100  # rows of a table on the page (the export has them all)
+QUERY_SAFE = "!$'()*,/:;?@"  # as werkzeug encodes a URL's query arguments
 
 
 def _period() -> tuple[date, date]:
@@ -45,7 +47,15 @@ def _periods(today: date) -> list[tuple[str, date, date]]:
 
 
 def _link(f: CaseFilter | None) -> str | None:
-    return url_for("cases.index", **f.to_args()) if f is not None else None
+    """The cases list of *f*: what url_for("cases.index", **args) gives, with the route
+    built once per request (a dashboard has hundreds of links)."""
+    if f is None:
+        return None
+    if "cases_index_url" not in g:
+        g.cases_index_url = url_for("cases.index")
+    args = f.to_args()
+    query = urlencode(list(args.items()), safe=QUERY_SAFE) if args else ""
+    return f"{g.cases_index_url}?{query}" if query else str(g.cases_index_url)
 
 
 def _series(table: Table, label_cols: list[int], value_col: int, limit: int | None = None
@@ -92,7 +102,7 @@ def index() -> str:
         "dashboard/index.html", t=t, scope=scope, args=args, link=_link, rows_shown=ROWS,
         charts=_charts(t), periods=_periods(local_date(now)),
         orgs=case_query.org_options(session, user, below=2),
-        late_orgs=len(late.rows), late_cases=case_query.count_cases(session, user, late_all, now),
+        late_orgs=len(late.rows), late_cases=dashboard.late_cases(session, user, scope, now),
         late_link=_link(late_all))
 
 

@@ -13,6 +13,7 @@ from app.engine.clock import parse_instant
 from app.errors import Forbidden, NotFound
 from app.models import User
 from app.services import case_query, dashboard
+from app.services.case_filters import CaseFilter
 from tests.casegen import NOW
 from tests.procedures.conftest import World
 
@@ -42,6 +43,10 @@ def figures(world: World, username: str, org: str | None = None, period=MARCH):
                         assert shown == row.extra[extra], (row, extra)
                 for step in row.extra.get("steps", []):
                     assert case_query.count_cases(s, user, step.filter, now) == step.cases
+        late_all = CaseFilter(task_under=scope.org.code, late_from=scope.first,
+                              late_to=scope.last)
+        assert dashboard.late_cases(s, user, scope, now) == case_query.count_cases(
+            s, user, late_all, now)
     return result
 
 

@@ -113,7 +113,11 @@ WEB: dict[str, tuple[Row, Req]] = {
     "start.orgs_json": (page(each(200)), get("/start/orgs.json?q=岳麓")),
     "guide.page": (page(each(200), 200), get("/guide/")),
     "guide.image": (page(each(200), 200), get("/guide/images/04-inbox.png")),
-    "ping.ping": (page(each(200), 200), get("/ping")),  # bench: nothing at all
+    # operations: no sign-in; /metrics from this machine (the test client is 127.0.0.1);
+    # /healthz is 503 here (the scene has no scheduler), never a redirect or a refusal
+    "ops.ping": (page(each(200), 200), get("/ping")),
+    "ops.healthz": (page(each((200, 503)), (200, 503)), get("/healthz")),
+    "ops.metrics": (page(each(200), 200), get("/metrics")),
     # the operators' and branch secretaries' rooms
     "inbox.index": (WORKERS, get("/inbox")),
     "tasks.show": (TASK_PAGE, get("/tasks/{task}")),
