@@ -170,6 +170,8 @@ def met(fig: dict[str, Any]) -> bool:
 def table(results: dict[str, Any]) -> str:
     """The figures as a Markdown table (missing modules named)."""
     lines = ["| figure | value | goal | met? | baseline |", "|---|---|---|---|---|"]
+    if results.get("quick"):
+        lines.insert(0, "(--quick: small sizes, a smoke run — not the figures of the goals)\n")
     for module, outcome in results["modules"].items():
         if "missing" in outcome:
             lines.append(f"| {module} | missing: {outcome['missing']} | | | |")
