@@ -27,20 +27,17 @@ from typing import Any
 import psycopg
 from sqlalchemy import select
 
-from app.config import load_settings
 from app.db import make_engine, session_scope
 from app.engine.clock import FixedClock
 from app.migrate import upgrade
 from app.models import User
-from app.org.loader import read_tree
 from app.services import tokens, workflow
-from app.services.demo import load_demo
 from app.services.users import create_user
 from bench import inbox_data
 from bench.pgbench_db import (
     exists,
     libpq_url,
-    recreate,
+    migrated_with_demo,
     request,
     sa_url,
     served,
@@ -63,14 +60,8 @@ def _meta(conn: psycopg.Connection[Any]) -> dict[str, Any] | None:
 
 def _build(server: str, name: str, tasks: int) -> dict[str, Any]:
     """A new database with the demo tree, the diagrams and *tasks* generated tasks."""
-    recreate(server, name)
-    url = sa_url(server, name)
-    upgrade(url)
-    engine = make_engine(url)
-    settings = load_settings(environ={}).replace(database_url=url)
+    engine, settings = migrated_with_demo(server, name)
     with session_scope(engine, write=True) as s:
-        path = str(settings.path(settings.demo_file))
-        load_demo(s, read_tree(path), path)
         workflow.deploy(s, settings, FixedClock(NOW), workflow.bpmn_files(settings),
                         "bench", "bench")
     engine.dispose()

@@ -30,14 +30,19 @@ from typing import Any
 
 import psycopg
 
-from app.config import load_settings
-from app.db import make_engine, session_scope
 from app.migrate import upgrade
 from app.org.idnumber import make_id_number
-from app.org.loader import read_tree
-from app.services.demo import load_demo
 from app.services.member_import import COLUMNS
-from bench.pgbench_db import ROOT, exists, libpq_url, recreate, sa_url, zhuanjie_bin, zhuanjie_env
+from bench.pgbench_db import (
+    ROOT,
+    exists,
+    libpq_url,
+    migrated_with_demo,
+    recreate,
+    sa_url,
+    zhuanjie_bin,
+    zhuanjie_env,
+)
 
 RATE_GOAL = 20_000
 PEAK_GOAL_MB = 500
@@ -57,14 +62,7 @@ def _template(server: str) -> None:
     if exists(server, TEMPLATE):
         upgrade(sa_url(server, TEMPLATE))
         return
-    recreate(server, TEMPLATE)
-    url = sa_url(server, TEMPLATE)
-    upgrade(url)
-    engine = make_engine(url)
-    settings = load_settings(environ={}).replace(database_url=url)
-    with session_scope(engine, write=True) as s:
-        path = str(settings.path(settings.demo_file))
-        load_demo(s, read_tree(path), path)
+    engine, _ = migrated_with_demo(server, TEMPLATE)
     engine.dispose()
 
 

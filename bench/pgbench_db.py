@@ -168,3 +168,23 @@ def timed(call: Callable[[], int], warmup: int, count: int) -> dict[str, Any]:
             "p95_ms": round(percentile(times, 0.95), 2),
             "p99_ms": round(percentile(times, 0.99), 2),
             "max_ms": round(max(times), 2)}
+
+
+def migrated_with_demo(server: str, database: str) -> tuple[Any, Any]:
+    """(Re)create *database*, migrate it and load the demo tree; returns an open engine
+    and the settings pointing at it (the caller disposes of the engine)."""
+    from app.config import load_settings
+    from app.db import make_engine, session_scope
+    from app.migrate import upgrade
+    from app.org.loader import read_tree
+    from app.services.demo import load_demo
+
+    recreate(server, database)
+    url = sa_url(server, database)
+    upgrade(url)
+    engine = make_engine(url)
+    settings = load_settings(environ={}).replace(database_url=url)
+    with session_scope(engine, write=True) as s:
+        path = str(settings.path(settings.demo_file))
+        load_demo(s, read_tree(path), path)
+    return engine, settings
