@@ -11,7 +11,7 @@ from app.engine.clock import SHANGHAI
 from app.models.case import Letter
 from app.models.engine import HumanTask
 from app.models.org import Org
-from app.services.notifications import enqueue
+from app.services.notifications import enqueue, enqueue_many
 from handlers import HandlerContext, register
 from handlers.context import case_of
 
@@ -43,7 +43,7 @@ def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     tasks = ctx.session.scalars(select(HumanTask).where(
         HumanTask.instance_id == ctx.instance_id, HumanTask.task_spec == params["task"],
         HumanTask.status == "open")).all()
-    sent = 0
+    items: list[dict[str, Any]] = []
     for task in tasks:
         task.overdue = True
         if task.assignee_org_id is None:
@@ -54,10 +54,11 @@ def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
                        + ("（下级党组织办理超期）" if to_superior else ""))
             body = (f"案件 {case.number} 的“{task.title}”办理时限至 {last_day(task.due_at)}，"
                     "现已超期，请及时办理。")
-            if enqueue(ctx.session, now=ctx.now, org_id=org_id, kind="overdue",
-                       subject=subject, body=body, case_id=case.id, human_task_id=task.id,
-                       dedupe_key=f"overdue:{task.id}:{org_id}"):
-                sent += 1
+            items.append(dict(org_id=org_id, kind="overdue", subject=subject, body=body,
+                              case_id=case.id, human_task_id=task.id,
+                              dedupe_key=f"overdue:{task.id}:{org_id}"))
+    # one dedupe look-up and one insert for the step's reminders
+    sent = len(enqueue_many(ctx.session, ctx.now, items))
     return {"overdue_tasks": len(tasks), "reminders": sent}
 
 
