@@ -24,15 +24,6 @@ def last_day(due: datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _targets(ctx: HandlerContext, org_id: int, superior: bool) -> list[int]:
-    orgs = [org_id]
-    if superior:
-        parent = ctx.session.scalar(select(Org.parent_id).where(Org.id == org_id))
-        if parent is not None:
-            orgs.append(parent)
-    return orgs
-
-
 @register("notify/overdue")
 def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Mark the open tasks of step *task* overdue and remind their level (and its superior).
@@ -40,15 +31,20 @@ def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     The task stays open (Arts. 13, 16: managers see it; the level must still act).
     """
     case = case_of(ctx)
-    tasks = ctx.session.scalars(select(HumanTask).where(
+    # each task with its organisation's superior (the second addressee) in one query
+    tasks = ctx.session.execute(select(HumanTask, Org.parent_id).outerjoin(
+        Org, Org.id == HumanTask.assignee_org_id).where(
         HumanTask.instance_id == ctx.instance_id, HumanTask.task_spec == params["task"],
         HumanTask.status == "open")).all()
     items: list[dict[str, Any]] = []
-    for task in tasks:
+    for task, parent_id in tasks:
         task.overdue = True
         if task.assignee_org_id is None:
             continue
-        for org_id in _targets(ctx, task.assignee_org_id, bool(params.get("superior"))):
+        targets = [task.assignee_org_id]
+        if params.get("superior") and parent_id is not None:
+            targets.append(parent_id)
+        for org_id in targets:
             to_superior = org_id != task.assignee_org_id
             subject = (f"【超期提醒】{case.number}“{task.title}”已超过办理时限"
                        + ("（下级党组织办理超期）" if to_superior else ""))
