@@ -42,11 +42,12 @@ def enqueue(session: Session, *, now: datetime, org_id: int, kind: str, subject:
             dedupe_key: str, role: str | None = None, case_id: int | None = None,
             human_task_id: int | None = None) -> Notification | None:
     """Add a notification unless one with *dedupe_key* exists; the new row or None."""
+    dedupe_key = dedupe_key[:200]  # as stored: a longer key is looked up as it was kept
     if session.scalar(select(Notification.id).where(Notification.dedupe_key == dedupe_key)):
         return None
     row = Notification(created_at=now, org_id=org_id, role=role, case_id=case_id,
                        human_task_id=human_task_id, kind=kind, subject=subject[:300],
-                       body=body, dedupe_key=dedupe_key[:200], status="pending", attempts=0)
+                       body=body, dedupe_key=dedupe_key, status="pending", attempts=0)
     session.add(row)
     session.flush()
     return row
