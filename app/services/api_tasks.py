@@ -76,7 +76,10 @@ def get_task(session: Session, task_id: int) -> HumanTask:
 
 
 def form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None:
-    """The JSON Schema of the task's form in its deployment (None: the task has no form)."""
+    """The JSON Schema of the task's form in its deployment (None: the task has no form).
+
+    The mapping is the deployment cache's own (``deployments.forms_of``): do not change it.
+    """
     if not task.form:
         return None
     # the deployment's id and content hash only: its forms are parsed once per content
