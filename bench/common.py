@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -68,7 +69,14 @@ def at(instant: str) -> FixedClock:
 
 
 def pg_database(server: str, name: str) -> str:
-    """Drop and create database *name* on *server*; its URL."""
+    """Drop and create database *name* on *server*; its URL.
+
+    ``ZHUANJIE_BENCH_DB_PREFIX`` (e.g. ``zj_me_``) replaces the ``zj_bench_`` prefix, so that
+    two people benchmarking on one server do not drop each other's databases.
+    """
+    prefix = os.environ.get("ZHUANJIE_BENCH_DB_PREFIX")
+    if prefix and name.startswith("zj_bench_"):
+        name = prefix + name.removeprefix("zj_bench_")
     url = make_url(server)
     admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

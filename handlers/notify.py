@@ -11,7 +11,7 @@ from app.engine.clock import SHANGHAI
 from app.models.case import Letter
 from app.models.engine import HumanTask
 from app.models.org import Org
-from app.services.notifications import enqueue
+from app.services.notifications import enqueue, enqueue_many
 from handlers import HandlerContext, register
 from handlers.context import case_of
 
@@ -24,15 +24,6 @@ def last_day(due: datetime | None) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _targets(ctx: HandlerContext, org_id: int, superior: bool) -> list[int]:
-    orgs = [org_id]
-    if superior:
-        parent = ctx.session.scalar(select(Org.parent_id).where(Org.id == org_id))
-        if parent is not None:
-            orgs.append(parent)
-    return orgs
-
-
 @register("notify/overdue")
 def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     """Mark the open tasks of step *task* overdue and remind their level (and its superior).
@@ -40,24 +31,30 @@ def overdue(ctx: HandlerContext, params: dict[str, Any]) -> dict[str, Any]:
     The task stays open (Arts. 13, 16: managers see it; the level must still act).
     """
     case = case_of(ctx)
-    tasks = ctx.session.scalars(select(HumanTask).where(
+    # each task with its organisation's superior (the second addressee) in one query
+    tasks = ctx.session.execute(select(HumanTask, Org.parent_id).outerjoin(
+        Org, Org.id == HumanTask.assignee_org_id).where(
         HumanTask.instance_id == ctx.instance_id, HumanTask.task_spec == params["task"],
         HumanTask.status == "open")).all()
-    sent = 0
-    for task in tasks:
+    items: list[dict[str, Any]] = []
+    for task, parent_id in tasks:
         task.overdue = True
         if task.assignee_org_id is None:
             continue
-        for org_id in _targets(ctx, task.assignee_org_id, bool(params.get("superior"))):
+        targets = [task.assignee_org_id]
+        if params.get("superior") and parent_id is not None:
+            targets.append(parent_id)
+        for org_id in targets:
             to_superior = org_id != task.assignee_org_id
             subject = (f"【超期提醒】{case.number}“{task.title}”已超过办理时限"
                        + ("（下级党组织办理超期）" if to_superior else ""))
             body = (f"案件 {case.number} 的“{task.title}”办理时限至 {last_day(task.due_at)}，"
                     "现已超期，请及时办理。")
-            if enqueue(ctx.session, now=ctx.now, org_id=org_id, kind="overdue",
-                       subject=subject, body=body, case_id=case.id, human_task_id=task.id,
-                       dedupe_key=f"overdue:{task.id}:{org_id}"):
-                sent += 1
+            items.append(dict(org_id=org_id, kind="overdue", subject=subject, body=body,
+                              case_id=case.id, human_task_id=task.id,
+                              dedupe_key=f"overdue:{task.id}:{org_id}"))
+    # one dedupe look-up and one insert for the step's reminders
+    sent = len(enqueue_many(ctx.session, ctx.now, items))
     return {"overdue_tasks": len(tasks), "reminders": sent}
 
 

@@ -6,13 +6,13 @@ deployment, so a client can build or validate the form exactly as the server wil
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import policy
+from app.engine.deployments import forms_of
 from app.errors import NotFound
 from app.models.case import TransferCase
 from app.models.engine import Deployment, HumanTask, Instance
@@ -76,28 +76,40 @@ def get_task(session: Session, task_id: int) -> HumanTask:
 
 
 def form_schema(session: Session, task: HumanTask) -> dict[str, Any] | None:
-    """The JSON Schema of the task's form in its deployment (None: the task has no form)."""
+    """The JSON Schema of the task's form in its deployment (None: the task has no form).
+
+    The mapping is the deployment cache's own (``deployments.forms_of``): do not change it.
+    """
     if not task.form:
         return None
-    dep_id = session.scalar(select(Instance.deployment_id).where(
-        Instance.id == task.instance_id))
-    forms_json = session.scalar(select(Deployment.forms_json).where(Deployment.id == dep_id))
-    forms: dict[str, Any] = json.loads(forms_json or "{}")
-    schema = forms.get(task.form)
+    # the deployment's id and content hash only: its forms are parsed once per content
+    # (deployments.forms_of), not read and parsed again on every request
+    found = session.execute(select(Deployment.id, Deployment.content_hash)
+                            .join(Instance, Instance.deployment_id == Deployment.id)
+                            .where(Instance.id == task.instance_id)).first()
+    if found is None:
+        return None
+    schema = forms_of(session, found.id, found.content_hash).get(task.form)
     return schema if isinstance(schema, dict) else None
 
 
 def task_detail(session: Session, user: User, task_id: int) -> dict[str, Any]:
     """One task with its form schema and whether *user* may act on it."""
+    return task_detail_and_case(session, user, task_id)[0]
+
+
+def task_detail_and_case(session: Session, user: User,
+                         task_id: int) -> tuple[dict[str, Any], TransferCase | None]:
+    """:func:`task_detail` and the task's case row (read by the same query)."""
     task = get_task(session, task_id)
     policy.require_view_task(session, user, task)
-    rows = _rows(session, _joined().where(HumanTask.id == task.id))
-    detail = rows[0]
+    t, code, case, name = session.execute(_joined().where(HumanTask.id == task.id)).one()
+    detail = task_json(t, code, case, name)
     detail["form_schema"] = form_schema(session, task)
     detail["actionable"] = (task.status == "open" and task.assignee_org_id == user.org_id
                             and task.role in user.role_names
                             and task.claimed_by in (None, user.username))
-    return detail
+    return detail, case
 
 
 def may_send_back(schema: dict[str, Any] | None) -> bool:

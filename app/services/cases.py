@@ -35,9 +35,15 @@ from app.services.actors import active_user
 
 def project_case(session: Session, instance: Instance, now: datetime) -> None:
     """Bring the case of *instance* up to date with its open tasks (the engine's after-step)."""
-    case = session.scalar(select(TransferCase).where(TransferCase.instance_id == instance.id))
-    if case is None:
+    # the case and the stages of the instance's open tasks in one query (a row per open task)
+    rows = session.execute(
+        select(TransferCase, HumanTask.stage)
+        .outerjoin(HumanTask, (HumanTask.instance_id == TransferCase.instance_id)
+                   & (HumanTask.status == "open"))
+        .where(TransferCase.instance_id == instance.id)).all()
+    if not rows:
         return
+    case = rows[0][0]
     case.updated_at = now
     if case.status in FINAL_STATUSES:
         return
@@ -48,8 +54,7 @@ def project_case(session: Session, instance: Instance, now: datetime) -> None:
     if instance.status == "suspended":  # a manager stopped it (app.services.case_actions)
         case.status = "suspended"
         return
-    stages = set(session.scalars(select(HumanTask.stage).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == "open")))
+    stages = {stage for _, stage in rows}
     for stage in STAGE_PRIORITY:
         if stage in stages:
             case.status = stage

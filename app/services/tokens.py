@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from app import policy
 from app.engine import audit
@@ -107,11 +107,15 @@ def authenticate_token(session: Session, secret: str,
     None for anything else."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(secret)))
-    if row is None or token_state(row, now) != "active":
+    # the token, its user and the user's roles in one round trip (every API request)
+    found = session.execute(
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .options(joinedload(User.roles))
+        .where(ApiToken.token_hash == token_hash(secret))).unique().first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    if user is None or not user.active:
+    row, user = found
+    if token_state(row, now) != "active" or not user.active:
         return None
     return user, row
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from app import policy
 from app.errors import NotAllowed
-from app.models.case import TransferCase
+from app.models.engine import HumanTask
 from app.services import api_tasks, tasks
 from app.services.actors import active_user
 from app.services.api_cases import case_summaries
@@ -57,13 +57,12 @@ def get_task(task_id: int) -> Any:
     return api_tasks.task_detail(db(), api_user(), _task_id(task_id))
 
 
-def _after(s: Any, task_id: int) -> dict[str, Any]:
-    user = api_user()
-    detail = api_tasks.task_detail(s, user, task_id)
-    case_id = (detail.get("case") or {}).get("id")
-    if case_id is not None:
-        case = s.get(TransferCase, case_id)
-        detail["case"] = case_summaries(s, [case])[0] if case else detail["case"]
+def _after(s: Any, task: HumanTask) -> dict[str, Any]:
+    # *task* is the row the service returned: holding it keeps it in the session's identity
+    # map (no second read); the case row comes with the detail's own query
+    detail, case = api_tasks.task_detail_and_case(s, api_user(), task.id)
+    if case is not None:
+        detail["case"] = case_summaries(s, [case])[0]
     return detail
 
 
@@ -72,8 +71,8 @@ def _after(s: Any, task_id: int) -> dict[str, Any]:
 def claim_task(task_id: int) -> Any:
     """Claim an open task of the user's organisation."""
     with writing() as s:
-        tasks.claim_task(s, _task_id(task_id), api_user().username, clock().now())
-        return _after(s, task_id)
+        task = tasks.claim_task(s, _task_id(task_id), api_user().username, clock().now())
+        return _after(s, task)
 
 
 @operation(bp, "/tasks/<int:task_id>/release", "POST", summary="放弃认领", tag="tasks",
@@ -81,8 +80,8 @@ def claim_task(task_id: int) -> Any:
 def release_task(task_id: int) -> Any:
     """Give a claimed task back to the organisation."""
     with writing() as s:
-        tasks.release_task(s, _task_id(task_id), api_user().username, clock().now())
-        return _after(s, task_id)
+        task = tasks.release_task(s, _task_id(task_id), api_user().username, clock().now())
+        return _after(s, task)
 
 
 @operation(bp, "/tasks/<int:task_id>/complete", "POST",
@@ -94,9 +93,9 @@ def complete_task(task_id: int) -> Any:
     """Complete a task with its form data."""
     data = body_object(json_body(), "data")
     with writing() as s:
-        tasks.complete_task(s, settings(), clock(), _task_id(task_id), api_user().username,
-                            data)
-        return _after(s, task_id)
+        task = tasks.complete_task(s, settings(), clock(), _task_id(task_id),
+                                   api_user().username, data)
+        return _after(s, task)
 
 
 @operation(bp, "/tasks/<int:task_id>/send-back", "POST", summary="退回（上一步），须选择退回原因",
@@ -118,5 +117,5 @@ def send_back_task(task_id: int) -> Any:
         data: dict[str, Any] = {"decision": "send_back", "reason_code": reason}
         if comment:
             data["comment"] = comment
-        tasks.complete_task(s, settings(), clock(), task.id, user.username, data)
-        return _after(s, task_id)
+        done = tasks.complete_task(s, settings(), clock(), task.id, user.username, data)
+        return _after(s, done)
