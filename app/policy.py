@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden
+from app.memo import remembered
 from app.models.case import CaseOrg, Letter, Notification, TransferCase
 from app.models.engine import HumanTask
 from app.models.org import Org
@@ -142,7 +143,8 @@ def whole_tree(session: Session, org: Org) -> bool:
     """Whether *org* is the root of the only tree (its subtree is every organisation)."""
     if org.parent_id is not None:
         return False
-    roots = session.scalar(select(func.count()).select_from(Org).where(Org.parent_id.is_(None)))
+    roots = remembered(session, "roots", lambda: session.scalar(
+        select(func.count()).select_from(Org).where(Org.parent_id.is_(None))))
     return roots == 1
 
 
