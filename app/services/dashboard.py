@@ -77,11 +77,20 @@ def _without_tasks(f: CaseFilter) -> CaseFilter:
 
 def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
                 *columns: Any) -> Any:
-    """SELECT *columns* FROM the tasks matching *f* joined to their visible cases."""
-    return (select(*columns).select_from(HumanTask)
-            .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
-            .where(*case_conditions(session, user, _without_tasks(f), now),
-                   *task_conditions(session, f, now, pick_first=False)))
+    """SELECT *columns* FROM the tasks matching *f* of the cases *user* may see (tasks of an
+    instance without a case are left out). HumanTask.case_id names a task's case: when *f*
+    asks nothing of the case itself, the user's visibility is a condition on that column and
+    no case is read; otherwise the tasks are joined to their cases."""
+    rest = _without_tasks(f)
+    query = select(*columns).select_from(HumanTask)
+    if rest == CaseFilter():
+        policy.require(user, policy.Action.VIEW_CASES)
+        cases = [HumanTask.case_id.is_not(None),
+                 policy.case_visibility(session, user, HumanTask.case_id)]
+    else:
+        query = query.join(TransferCase, TransferCase.id == HumanTask.case_id)
+        cases = case_conditions(session, user, rest, now)
+    return query.where(*cases, *task_conditions(session, f, now, pick_first=False))
 
 
 @dataclass
@@ -122,7 +131,7 @@ def _late_rows(session: Session, user: User, scope: Scope, now: datetime) -> lis
         f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
         still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= _at(now)),
                                1), else_=0))
-        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, TransferCase.id)
+        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, HumanTask.case_id)
         memo[key] = session.execute(task_query(session, user, f, now, *groups, func.count(),
                                                still).group_by(*groups)).all()
     rows: list[Any] = memo[key]
@@ -185,7 +194,7 @@ def step_times(session: Session, user: User, scope: Scope, now: datetime) -> lis
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
     grouped = session.execute(task_query(
-        session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
+        session, user, f, now, HumanTask.task_spec, func.count(distinct(HumanTask.case_id)),
         func.max(HumanTask.due_basis["working_days"].as_integer()))
         .group_by(HumanTask.task_spec)).all()
     cases = {spec: n for spec, n, _ in grouped}
@@ -206,7 +215,7 @@ def decisions(session: Session, user: User, scope: Scope, now: datetime) -> list
     """Send-backs and refusals made in the period, by organisation, decision and reason."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
     query = task_query(session, user, f, now, HumanTask.assignee_org_id, HumanTask.decision,
-                        HumanTask.reason_code, func.count(distinct(TransferCase.id)),
+                        HumanTask.reason_code, func.count(distinct(HumanTask.case_id)),
                         func.count()).where(HumanTask.decision.in_(("send_back", "refuse")))
     rows = session.execute(query.group_by(HumanTask.assignee_org_id, HumanTask.decision,
                                           HumanTask.reason_code)).all()
@@ -249,15 +258,9 @@ def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple
                                    else_=0)).label(f"m{len(flags)}"))
     result = [0] * len(months)
     if flags:
-        # flagged per instance first (one case per instance, uq_transfer_case_instance_id),
-        # then only the flagged instances meet their cases: less to join than every task
-        per_instance = (select(HumanTask.instance_id, *flags)
-                        .where(*task_conditions(session, span, now, pick_first=False))
-                        .group_by(HumanTask.instance_id).subquery())
-        row = session.execute(
-            select(*(func.sum(c) for c in list(per_instance.c)[1:])).select_from(per_instance)
-            .join(TransferCase, TransferCase.instance_id == per_instance.c.instance_id)
-            .where(*case_conditions(session, user, _without_tasks(span), now))).one()
+        per_case = task_query(session, user, span, now, HumanTask.case_id, *flags) \
+            .group_by(HumanTask.case_id).subquery()
+        row = session.execute(select(*(func.sum(c) for c in list(per_case.c)[1:]))).one()
         for i, n in zip(wanted, row, strict=True):
             result[i] = int(n or 0)
     return result
