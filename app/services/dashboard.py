@@ -33,7 +33,15 @@ from app.models.user import User
 from app.services.calendar import current_calendar
 from app.services.case_filters import CaseFilter, day_after, day_start
 from app.services.case_query import _at, case_conditions, task_conditions
-from app.services.dashboard_sql import bucket, day_spans, local_day, median, nearest_rank
+from app.services.dashboard_sql import (
+    bucket,
+    day_spans,
+    local_day,
+    mask_counts,
+    median,
+    month_mask,
+    nearest_rank,
+)
 
 TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
                "done_from", "done_to", "decision", "reason")
@@ -248,21 +256,29 @@ def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple
     Each case gets a flag per month (grouped by case), and the flags are added up."""
     span = f.replace(late_from=months[0][0], late_to=months[-1][1])
     until = func.coalesce(HumanTask.completed_at, _at(now))
-    flags, wanted = [], []
-    for i, (a, b) in enumerate(months):
-        start, end = day_start(a), day_after(b)
-        if start >= now:  # a month not begun yet: nobody was late in it
-            continue
-        wanted.append(i)
-        flags.append(func.max(case((and_(HumanTask.due_at < _at(end), until > _at(start)), 1),
-                                   else_=0)).label(f"m{len(flags)}"))
+    spans = [(day_start(a), day_after(b)) for a, b in months]
+    wanted = [i for i, (start, _) in enumerate(spans) if start < now]  # begun months only
     result = [0] * len(months)
-    if flags:
-        per_case = task_query(session, user, span, now, HumanTask.case_id, *flags) \
+    if not wanted:
+        return result
+    if session.get_bind().dialect.name == "postgresql":
+        # one bit per month: a task's months are a run of bits, a case's the OR of its
+        # tasks'; then the cases are counted per mask (a few hundred masks, not every case)
+        mask = month_mask(HumanTask.due_at, until, [spans[i] for i in wanted])
+        per_case = task_query(session, user, span, now, func.bit_or(mask).label("mask")) \
             .group_by(HumanTask.case_id).subquery()
-        row = session.execute(select(*(func.sum(c) for c in list(per_case.c)[1:]))).one()
-        for i, n in zip(wanted, row, strict=True):
-            result[i] = int(n or 0)
+        counts = mask_counts(session.execute(select(per_case.c.mask, func.count())
+                                             .group_by(per_case.c.mask)), len(wanted))
+    else:  # SQLite has no bit_or: a flag per month and case, added up
+        flags = [func.max(case((and_(HumanTask.due_at < _at(spans[i][1]),
+                                     until > _at(spans[i][0])), 1), else_=0)).label(f"m{i}")
+                 for i in wanted]
+        per_case = task_query(session, user, span, now, *flags) \
+            .group_by(HumanTask.case_id).subquery()
+        counts = [int(n or 0) for n in session.execute(
+            select(*(func.sum(c) for c in per_case.c))).one()]
+    for i, n in zip(wanted, counts, strict=True):
+        result[i] = n
     return result
 
 
