@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -282,19 +282,25 @@ def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple
     return result
 
 
-def _per_month(session: Session, user: User, f: CaseFilter, column: Any,
-               months: list[tuple[date, date]], now: datetime, field: str) -> list[int]:
-    """Per month, the cases of *f* whose *column* lies in it: one grouped count."""
-    ranged = f.replace(**{f"{field}_from": months[0][0], f"{field}_to": months[-1][1]})
+def _started_ended(session: Session, user: User, f: CaseFilter,
+                   months: list[tuple[date, date]], now: datetime) -> tuple[list[int], list[int]]:
+    """Per month, the cases of *f* started in it and the cases ended in it: one grouped count
+    by (month started, month ended) of the cases that started or ended within the months."""
     bounds = [day_start(a) for a, _ in months] + [day_after(months[-1][1])]
-    slot = bucket(column, bounds)
-    rows = session.execute(select(slot, func.count()).select_from(TransferCase)
-                           .where(*case_conditions(session, user, ranged, now))
-                           .group_by(slot)).all()
-    result = [0] * len(months)
-    for i, n in rows:
-        result[int(i)] = int(n)
-    return result
+    lo, hi = _at(bounds[0]), _at(bounds[-1])
+    columns = (TransferCase.created_at, TransferCase.ended_at)
+    slots = [case((and_(c >= lo, c < hi), bucket(c, bounds)), else_=None) for c in columns]
+    rows = session.execute(select(*slots, func.count()).select_from(TransferCase)
+                           .where(*case_conditions(session, user, f, now),
+                                  or_(*(and_(c >= lo, c < hi) for c in columns)))
+                           .group_by(*slots)).all()
+    started, ended = [0] * len(months), [0] * len(months)
+    for c, e, n in rows:
+        if c is not None:
+            started[int(c)] += int(n)
+        if e is not None:
+            ended[int(e)] += int(n)
+    return started, ended
 
 
 def monthly(session: Session, user: User, scope: Scope, now: datetime,
@@ -304,8 +310,7 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
     base = scope.cases()
     late_f = CaseFilter(task_under=scope.org.code)
     late = _late_months(session, user, late_f, months, now)
-    started = _per_month(session, user, base, TransferCase.created_at, months, now, "created")
-    ended = _per_month(session, user, base, TransferCase.ended_at, months, now, "ended")
+    started, ended = _started_ended(session, user, base, months, now)
     result = []
     for i, (a, b) in enumerate(months):
         result.append(Count((a.strftime("%Y-%m"),), started[i],
