@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import and_, case, distinct, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -129,53 +129,94 @@ def _org_codes(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in rows}
 
 
-def _late_rows(session: Session, user: User, scope: Scope, now: datetime) -> list[Any]:
-    """The tasks of the scope late in the period, grouped by (organisation, step, case), with
-    how many tasks and how many still open and overdue now: one read shared by the ranking
-    and the count of late cases (kept on the session for the rest of the request)."""
-    key = ("late_rows", user.id, scope.org.id, scope.first, scope.last, now)
+@dataclass
+class LateSummary:
+    """The tasks of a scope late in a period: per organisation (cases, tasks, tasks still
+    open and overdue now), per organisation and step the cases, and the cases in all."""
+
+    orgs: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    cases: int = 0
+
+
+def _summary_of_sets(rows: Any) -> LateSummary:
+    """From rows grouped by the sets (organisation), (organisation, step) and (): grouping()
+    says which set a row is of (0: organisation and step, 1: organisation, 3: all)."""
+    out = LateSummary()
+    for org_id, spec, which, n_cases, n_tasks, n_still in rows:
+        if which == 0:
+            out.steps[org_id][spec] = int(n_cases)
+        elif which == 1:
+            out.orgs[org_id] = (int(n_cases), int(n_tasks), int(n_still or 0))
+        else:
+            out.cases = int(n_cases)
+    return out
+
+
+def _summary_of_rows(rows: Any) -> LateSummary:
+    """From rows grouped by (organisation, step, case) with tasks and tasks still late."""
+    cases: dict[int, set[int]] = defaultdict(set)
+    tasks: dict[int, int] = defaultdict(int)
+    still: dict[int, int] = defaultdict(int)
+    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, spec, case_id, n, n_open in rows:
+        cases[org_id].add(case_id)
+        tasks[org_id] += int(n)
+        still[org_id] += int(n_open or 0)
+        step_cases[org_id][spec].add(case_id)
+    out = LateSummary(cases=len(set().union(*cases.values())))
+    for org_id, mine in cases.items():
+        out.orgs[org_id] = (len(mine), tasks[org_id], still[org_id])
+        out.steps[org_id] = {spec: len(ids) for spec, ids in step_cases[org_id].items()}
+    return out
+
+
+def _late_summary(session: Session, user: User, scope: Scope, now: datetime) -> LateSummary:
+    """The tasks of the scope late in the period, counted once for the ranking and the count
+    of late cases (kept on the session for the rest of the request). PostgreSQL counts the
+    distinct cases per organisation, per step and in all in one grouping-sets pass; SQLite
+    has no grouping sets, so the rows per (organisation, step, case) are added up here."""
+    key = ("late", user.id, scope.org.id, scope.first, scope.last, now)
     memo = session.info.setdefault("dashboard", {})
     if key not in memo:
         f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
         still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= _at(now)),
                                1), else_=0))
-        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, HumanTask.case_id)
-        memo[key] = session.execute(task_query(session, user, f, now, *groups, func.count(),
-                                               still).group_by(*groups)).all()
-    rows: list[Any] = memo[key]
-    return rows
+        org, spec = HumanTask.assignee_org_id, HumanTask.task_spec
+        if session.get_bind().dialect.name == "postgresql":
+            sets = func.grouping_sets(tuple_(org), tuple_(org, spec), tuple_())
+            memo[key] = _summary_of_sets(session.execute(task_query(
+                session, user, f, now, org, spec, func.grouping(org, spec),
+                func.count(distinct(HumanTask.case_id)), func.count(), still).group_by(sets)))
+        else:
+            groups = (org, spec, HumanTask.case_id)
+            memo[key] = _summary_of_rows(session.execute(task_query(
+                session, user, f, now, *groups, func.count(), still).group_by(*groups)))
+    summary: LateSummary = memo[key]
+    return summary
 
 
 def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Organisations of the scope with tasks late in the period: cases, tasks, still open
     now, and the steps concerned; the most cases first."""
     f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
-    cases: dict[int, set[int]] = defaultdict(set)
-    tasks: dict[int, int] = defaultdict(int)
-    still: dict[int, int] = defaultdict(int)
-    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for org_id, spec, case_id, n, n_open in _late_rows(session, user, scope, now):
-        cases[org_id].add(case_id)
-        tasks[org_id] += int(n)
-        still[org_id] += int(n_open or 0)
-        step_cases[org_id][spec].add(case_id)
-    names = _org_codes(session, {o for o in cases if o is not None})
+    summary = _late_summary(session, user, scope, now)
+    names = _org_codes(session, {o for o in summary.orgs if o is not None})
     result = []
-    for org_id, mine in cases.items():
+    for org_id, (n_cases, n_tasks, n_still) in summary.orgs.items():
         code, name = names.get(org_id, ("", ""))
-        steps = [Count((spec,), len(ids), f.replace(task_org=code, step=spec, task_under=""))
-                 for spec, ids in step_cases[org_id].items()]
-        result.append(Count((code, name), len(mine), f.replace(task_org=code, task_under=""),
-                            tasks[org_id], {"open_now": still[org_id],
-                                            "steps": sorted(steps, key=lambda c: (-c.cases,
-                                                                              c.key))}))
+        steps = [Count((spec,), n, f.replace(task_org=code, step=spec, task_under=""))
+                 for spec, n in summary.steps[org_id].items()]
+        result.append(Count((code, name), n_cases, f.replace(task_org=code, task_under=""),
+                            n_tasks, {"open_now": n_still,
+                                      "steps": sorted(steps, key=lambda c: (-c.cases, c.key))}))
     return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
 
 
 def late_cases(session: Session, user: User, scope: Scope, now: datetime) -> int:
     """How many cases had a task of the scope late in the period (the cases list of
     CaseFilter(task_under=…, late_from=…, late_to=…) has exactly these)."""
-    return len({row[2] for row in _late_rows(session, user, scope, now)})
+    return _late_summary(session, user, scope, now).cases
 
 
 def percentile(values: list[int], share: float) -> int:
@@ -290,10 +331,10 @@ def _started_ended(session: Session, user: User, f: CaseFilter,
     lo, hi = _at(bounds[0]), _at(bounds[-1])
     columns = (TransferCase.created_at, TransferCase.ended_at)
     slots = [case((and_(c >= lo, c < hi), bucket(c, bounds)), else_=None) for c in columns]
-    rows = session.execute(select(*slots, func.count()).select_from(TransferCase)
-                           .where(*case_conditions(session, user, f, now),
-                                  or_(*(and_(c >= lo, c < hi) for c in columns)))
-                           .group_by(*slots)).all()
+    rows: list[Any] = list(session.execute(
+        select(*slots, func.count()).select_from(TransferCase)
+        .where(*case_conditions(session, user, f, now),
+               or_(*(and_(c >= lo, c < hi) for c in columns))).group_by(*slots)))
     started, ended = [0] * len(months), [0] * len(months)
     for c, e, n in rows:
         if c is not None:
