@@ -27,11 +27,13 @@ views, the API and the CLI filter in one way.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden
+from app.memo import remembered
 from app.models.case import CaseOrg, Letter, Notification, TransferCase
 from app.models.engine import HumanTask
 from app.models.org import Org
@@ -142,12 +144,15 @@ def whole_tree(session: Session, org: Org) -> bool:
     """Whether *org* is the root of the only tree (its subtree is every organisation)."""
     if org.parent_id is not None:
         return False
-    roots = session.scalar(select(func.count()).select_from(Org).where(Org.parent_id.is_(None)))
+    roots = remembered(session, "roots", lambda: session.scalar(
+        select(func.count()).select_from(Org).where(Org.parent_id.is_(None))))
     return roots == 1
 
 
-def case_visibility(session: Session, user: User) -> ColumnElement[bool]:
-    """The condition on TransferCase for the cases *user* may see.
+def case_visibility(session: Session, user: User,
+                    case_id: Any = None) -> ColumnElement[bool]:
+    """The condition on TransferCase for the cases *user* may see (on *case_id*, a column
+    holding a case's id such as HumanTask.case_id, instead of TransferCase.id if given).
 
     Managers and policy staff see every case touching their organisation's subtree;
     operators and branch secretaries see the cases their own organisation takes part in.
@@ -163,7 +168,7 @@ def case_visibility(session: Session, user: User) -> ColumnElement[bool]:
         links = links.where(Org.path.startswith(org.path, autoescape=True))
     else:
         links = links.where(CaseOrg.org_id == org.id)
-    return TransferCase.id.in_(links)
+    return (TransferCase.id if case_id is None else case_id).in_(links)
 
 
 def visibility_is_subtree(user: User, org: Org) -> bool:

@@ -33,7 +33,7 @@ OPERATOR_KINDS = frozenset({"committee", "system", "county_dept", "city_dept", "
 TASK_COLUMNS = ("id", "instance_id", "task_guid", "task_spec", "title", "assignee_org_id",
                 "role", "form", "status", "created_at", "due_at", "due_basis",
                 "due_provisional", "overdue", "claimed_by", "stage", "decision",
-                "completed_at", "completed_by")
+                "completed_at", "completed_by", "case_id")
 
 
 @dataclass
@@ -124,8 +124,9 @@ class Generator:
                               branch, date(2010, 7, 1), "2026-01", "active", at, at))
         return mid
 
-    def _steps(self, batch: Batch, iid: int, steps: list[tuple[str, int, str]],
+    def _steps(self, batch: Batch, ids: tuple[int, int], steps: list[tuple[str, int, str]],
                start: datetime) -> tuple[str, datetime | None]:
+        iid, cid = ids
         at, rng = start, self.rng
         for spec, org, role in steps:
             limit = 15 if spec == "receive" else 5
@@ -140,10 +141,11 @@ class Generator:
             if done > self.now:
                 self.open_tasks += 1
                 batch.tasks.append((*common, due <= self.now, None, STAGES[spec], None,
-                                    None, None))
+                                    None, None, cid))
                 return STAGES[spec], None
             decision = "approve" if spec != "report" else None
-            batch.tasks.append((*common, False, None, STAGES[spec], decision, done, "bench"))
+            batch.tasks.append((*common, False, None, STAGES[spec], decision, done, "bench",
+                                cid))
             at = done
         return "completed", at
 
@@ -155,7 +157,7 @@ class Generator:
         mid = self._member(batch, src[0], start)
         iid, cid = self._next("instance"), self._next("transfer_case")
         steps = _levels(src, dst)
-        status, ended = self._steps(batch, iid, steps, start)
+        status, ended = self._steps(batch, (iid, cid), steps, start)
         final = status == "completed"
         batch.instances.append((iid, self.deployment, "intra_province",
                                 "completed" if final else "running", "{}", 1, 1, start,

@@ -131,7 +131,7 @@ def _insert_chunk(session: Session, cases: list[C], ids: dict[str, int], deps: d
     for c, cid, iid in zip(cases, cids, iids, strict=True):
         codes = dict.fromkeys([c.from_org, *(c.orgs), *([c.to_org] if c.to_org else [])])
         links += [{"case_id": cid, "org_id": ids[code], "role": "generated"} for code in codes]
-        tasks += [_task_row(t, iid, ids) for t in c.tasks]
+        tasks += [{**_task_row(t, iid, ids), "case_id": cid} for t in c.tasks]
     session.execute(insert(CaseOrg), links)
     if tasks:
         session.execute(insert(HumanTask), tasks)

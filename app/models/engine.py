@@ -67,9 +67,9 @@ LATE_TASK = text("completed_at IS NULL OR completed_at > due_at")
 # the index and in the queries, so PostgreSQL and SQLite match them)
 LATE_UNTIL = text("coalesce(completed_at, '9999-12-31 00:00:00+00')")
 DONE_INCLUDE = ["status", "assignee_org_id", "instance_id", "task_spec", "created_at",
-                "decision", "reason_code", "due_basis"]
+                "decision", "reason_code", "due_basis", "case_id"]
 LATE_INCLUDE = ["due_at", "completed_at", "instance_id", "assignee_org_id", "status",
-                "task_spec"]
+                "task_spec", "case_id"]
 
 
 class HumanTask(Base):
@@ -98,6 +98,12 @@ class HumanTask(Base):
     comment: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     completed_by: Mapped[str | None] = mapped_column(String(64))
+    # the case of the instance (transfer_case.instance_id is unique), or None for an instance
+    # without one: a copy kept by the cases projection (app.services.cases.project_case, the
+    # engine's after-step; migration 0090 filled it in), so the dashboard's figures read it
+    # from the task instead of joining every task to its case. No foreign key: the engine
+    # knows nothing of cases, and cases are never deleted.
+    case_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_human_task_inbox", "assignee_org_id", "status", "due_at"),

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app import policy
 from app.db import UtcDateTime
+from app.memo import remembered
 from app.models.case import FINAL_STATUSES, CaseOrg, TransferCase
 from app.models.engine import HumanTask, Instance
 from app.models.member import Member
@@ -45,7 +46,10 @@ def _at(value: datetime) -> ColumnElement[Any]:
 
 
 def _org(session: Session, code: str) -> Org | None:
-    return session.scalar(select(Org).where(Org.code == code)) if code else None
+    if not code:
+        return None
+    return remembered(session, ("org", code),
+                      lambda: session.scalar(select(Org).where(Org.code == code)))
 
 
 def _subtree_ids(org: Org) -> Select[tuple[int]]:

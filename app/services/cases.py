@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -44,6 +44,10 @@ def project_case(session: Session, instance: Instance, now: datetime) -> None:
     if not rows:
         return
     case = rows[0][0]
+    # the step's new tasks learn their case (read by the dashboard; see HumanTask.case_id)
+    session.execute(update(HumanTask).where(HumanTask.instance_id == instance.id,
+                                            HumanTask.case_id.is_(None))
+                    .values(case_id=case.id).execution_options(synchronize_session=False))
     case.updated_at = now
     if case.status in FINAL_STATUSES:
         return

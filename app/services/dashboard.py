@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, distinct, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app import policy
@@ -33,7 +33,15 @@ from app.models.user import User
 from app.services.calendar import current_calendar
 from app.services.case_filters import CaseFilter, day_after, day_start
 from app.services.case_query import _at, case_conditions, task_conditions
-from app.services.dashboard_sql import bucket, day_spans, local_day, median, nearest_rank
+from app.services.dashboard_sql import (
+    bucket,
+    day_spans,
+    local_day,
+    mask_counts,
+    median,
+    month_mask,
+    nearest_rank,
+)
 
 TASK_FIELDS = ("step", "task_org", "task_under", "task_open", "late_from", "late_to",
                "done_from", "done_to", "decision", "reason")
@@ -77,11 +85,20 @@ def _without_tasks(f: CaseFilter) -> CaseFilter:
 
 def task_query(session: Session, user: User, f: CaseFilter, now: datetime,
                 *columns: Any) -> Any:
-    """SELECT *columns* FROM the tasks matching *f* joined to their visible cases."""
-    return (select(*columns).select_from(HumanTask)
-            .join(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
-            .where(*case_conditions(session, user, _without_tasks(f), now),
-                   *task_conditions(session, f, now, pick_first=False)))
+    """SELECT *columns* FROM the tasks matching *f* of the cases *user* may see (tasks of an
+    instance without a case are left out). HumanTask.case_id names a task's case: when *f*
+    asks nothing of the case itself, the user's visibility is a condition on that column and
+    no case is read; otherwise the tasks are joined to their cases."""
+    rest = _without_tasks(f)
+    query = select(*columns).select_from(HumanTask)
+    if rest == CaseFilter():
+        policy.require(user, policy.Action.VIEW_CASES)
+        cases = [HumanTask.case_id.is_not(None),
+                 policy.case_visibility(session, user, HumanTask.case_id)]
+    else:
+        query = query.join(TransferCase, TransferCase.id == HumanTask.case_id)
+        cases = case_conditions(session, user, rest, now)
+    return query.where(*cases, *task_conditions(session, f, now, pick_first=False))
 
 
 @dataclass
@@ -112,53 +129,94 @@ def _org_codes(session: Session, ids: set[int]) -> dict[int, tuple[str, str]]:
     return {r.id: (r.code, r.name) for r in rows}
 
 
-def _late_rows(session: Session, user: User, scope: Scope, now: datetime) -> list[Any]:
-    """The tasks of the scope late in the period, grouped by (organisation, step, case), with
-    how many tasks and how many still open and overdue now: one read shared by the ranking
-    and the count of late cases (kept on the session for the rest of the request)."""
-    key = ("late_rows", user.id, scope.org.id, scope.first, scope.last, now)
+@dataclass
+class LateSummary:
+    """The tasks of a scope late in a period: per organisation (cases, tasks, tasks still
+    open and overdue now), per organisation and step the cases, and the cases in all."""
+
+    orgs: dict[int, tuple[int, int, int]] = field(default_factory=dict)
+    steps: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    cases: int = 0
+
+
+def _summary_of_sets(rows: Any) -> LateSummary:
+    """From rows grouped by the sets (organisation), (organisation, step) and (): grouping()
+    says which set a row is of (0: organisation and step, 1: organisation, 3: all)."""
+    out = LateSummary()
+    for org_id, spec, which, n_cases, n_tasks, n_still in rows:
+        if which == 0:
+            out.steps[org_id][spec] = int(n_cases)
+        elif which == 1:
+            out.orgs[org_id] = (int(n_cases), int(n_tasks), int(n_still or 0))
+        else:
+            out.cases = int(n_cases)
+    return out
+
+
+def _summary_of_rows(rows: Any) -> LateSummary:
+    """From rows grouped by (organisation, step, case) with tasks and tasks still late."""
+    cases: dict[int, set[int]] = defaultdict(set)
+    tasks: dict[int, int] = defaultdict(int)
+    still: dict[int, int] = defaultdict(int)
+    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for org_id, spec, case_id, n, n_open in rows:
+        cases[org_id].add(case_id)
+        tasks[org_id] += int(n)
+        still[org_id] += int(n_open or 0)
+        step_cases[org_id][spec].add(case_id)
+    out = LateSummary(cases=len(set().union(*cases.values())))
+    for org_id, mine in cases.items():
+        out.orgs[org_id] = (len(mine), tasks[org_id], still[org_id])
+        out.steps[org_id] = {spec: len(ids) for spec, ids in step_cases[org_id].items()}
+    return out
+
+
+def _late_summary(session: Session, user: User, scope: Scope, now: datetime) -> LateSummary:
+    """The tasks of the scope late in the period, counted once for the ranking and the count
+    of late cases (kept on the session for the rest of the request). PostgreSQL counts the
+    distinct cases per organisation, per step and in all in one grouping-sets pass; SQLite
+    has no grouping sets, so the rows per (organisation, step, case) are added up here."""
+    key = ("late", user.id, scope.org.id, scope.first, scope.last, now)
     memo = session.info.setdefault("dashboard", {})
     if key not in memo:
         f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
         still = func.sum(case((and_(HumanTask.status == "open", HumanTask.due_at <= _at(now)),
                                1), else_=0))
-        groups = (HumanTask.assignee_org_id, HumanTask.task_spec, TransferCase.id)
-        memo[key] = session.execute(task_query(session, user, f, now, *groups, func.count(),
-                                               still).group_by(*groups)).all()
-    rows: list[Any] = memo[key]
-    return rows
+        org, spec = HumanTask.assignee_org_id, HumanTask.task_spec
+        if session.get_bind().dialect.name == "postgresql":
+            sets = func.grouping_sets(tuple_(org), tuple_(org, spec), tuple_())
+            memo[key] = _summary_of_sets(session.execute(task_query(
+                session, user, f, now, org, spec, func.grouping(org, spec),
+                func.count(distinct(HumanTask.case_id)), func.count(), still).group_by(sets)))
+        else:
+            groups = (org, spec, HumanTask.case_id)
+            memo[key] = _summary_of_rows(session.execute(task_query(
+                session, user, f, now, *groups, func.count(), still).group_by(*groups)))
+    summary: LateSummary = memo[key]
+    return summary
 
 
 def late_by_org(session: Session, user: User, scope: Scope, now: datetime) -> list[Count]:
     """Organisations of the scope with tasks late in the period: cases, tasks, still open
     now, and the steps concerned; the most cases first."""
     f = CaseFilter(task_under=scope.org.code, late_from=scope.first, late_to=scope.last)
-    cases: dict[int, set[int]] = defaultdict(set)
-    tasks: dict[int, int] = defaultdict(int)
-    still: dict[int, int] = defaultdict(int)
-    step_cases: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for org_id, spec, case_id, n, n_open in _late_rows(session, user, scope, now):
-        cases[org_id].add(case_id)
-        tasks[org_id] += int(n)
-        still[org_id] += int(n_open or 0)
-        step_cases[org_id][spec].add(case_id)
-    names = _org_codes(session, {o for o in cases if o is not None})
+    summary = _late_summary(session, user, scope, now)
+    names = _org_codes(session, {o for o in summary.orgs if o is not None})
     result = []
-    for org_id, mine in cases.items():
+    for org_id, (n_cases, n_tasks, n_still) in summary.orgs.items():
         code, name = names.get(org_id, ("", ""))
-        steps = [Count((spec,), len(ids), f.replace(task_org=code, step=spec, task_under=""))
-                 for spec, ids in step_cases[org_id].items()]
-        result.append(Count((code, name), len(mine), f.replace(task_org=code, task_under=""),
-                            tasks[org_id], {"open_now": still[org_id],
-                                            "steps": sorted(steps, key=lambda c: (-c.cases,
-                                                                              c.key))}))
+        steps = [Count((spec,), n, f.replace(task_org=code, step=spec, task_under=""))
+                 for spec, n in summary.steps[org_id].items()]
+        result.append(Count((code, name), n_cases, f.replace(task_org=code, task_under=""),
+                            n_tasks, {"open_now": n_still,
+                                      "steps": sorted(steps, key=lambda c: (-c.cases, c.key))}))
     return sorted(result, key=lambda c: (-c.cases, -c.tasks, c.key))
 
 
 def late_cases(session: Session, user: User, scope: Scope, now: datetime) -> int:
     """How many cases had a task of the scope late in the period (the cases list of
     CaseFilter(task_under=…, late_from=…, late_to=…) has exactly these)."""
-    return len({row[2] for row in _late_rows(session, user, scope, now)})
+    return _late_summary(session, user, scope, now).cases
 
 
 def percentile(values: list[int], share: float) -> int:
@@ -185,7 +243,7 @@ def step_times(session: Session, user: User, scope: Scope, now: datetime) -> lis
     median and 90th percentile, against the step's limit."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
     grouped = session.execute(task_query(
-        session, user, f, now, HumanTask.task_spec, func.count(distinct(TransferCase.id)),
+        session, user, f, now, HumanTask.task_spec, func.count(distinct(HumanTask.case_id)),
         func.max(HumanTask.due_basis["working_days"].as_integer()))
         .group_by(HumanTask.task_spec)).all()
     cases = {spec: n for spec, n, _ in grouped}
@@ -206,7 +264,7 @@ def decisions(session: Session, user: User, scope: Scope, now: datetime) -> list
     """Send-backs and refusals made in the period, by organisation, decision and reason."""
     f = CaseFilter(task_under=scope.org.code, done_from=scope.first, done_to=scope.last)
     query = task_query(session, user, f, now, HumanTask.assignee_org_id, HumanTask.decision,
-                        HumanTask.reason_code, func.count(distinct(TransferCase.id)),
+                        HumanTask.reason_code, func.count(distinct(HumanTask.case_id)),
                         func.count()).where(HumanTask.decision.in_(("send_back", "refuse")))
     rows = session.execute(query.group_by(HumanTask.assignee_org_id, HumanTask.decision,
                                           HumanTask.reason_code)).all()
@@ -239,43 +297,51 @@ def _late_months(session: Session, user: User, f: CaseFilter, months: list[tuple
     Each case gets a flag per month (grouped by case), and the flags are added up."""
     span = f.replace(late_from=months[0][0], late_to=months[-1][1])
     until = func.coalesce(HumanTask.completed_at, _at(now))
-    flags, wanted = [], []
-    for i, (a, b) in enumerate(months):
-        start, end = day_start(a), day_after(b)
-        if start >= now:  # a month not begun yet: nobody was late in it
-            continue
-        wanted.append(i)
-        flags.append(func.max(case((and_(HumanTask.due_at < _at(end), until > _at(start)), 1),
-                                   else_=0)).label(f"m{len(flags)}"))
+    spans = [(day_start(a), day_after(b)) for a, b in months]
+    wanted = [i for i, (start, _) in enumerate(spans) if start < now]  # begun months only
     result = [0] * len(months)
-    if flags:
-        # flagged per instance first (one case per instance, uq_transfer_case_instance_id),
-        # then only the flagged instances meet their cases: less to join than every task
-        per_instance = (select(HumanTask.instance_id, *flags)
-                        .where(*task_conditions(session, span, now, pick_first=False))
-                        .group_by(HumanTask.instance_id).subquery())
-        row = session.execute(
-            select(*(func.sum(c) for c in list(per_instance.c)[1:])).select_from(per_instance)
-            .join(TransferCase, TransferCase.instance_id == per_instance.c.instance_id)
-            .where(*case_conditions(session, user, _without_tasks(span), now))).one()
-        for i, n in zip(wanted, row, strict=True):
-            result[i] = int(n or 0)
+    if not wanted:
+        return result
+    if session.get_bind().dialect.name == "postgresql":
+        # one bit per month: a task's months are a run of bits, a case's the OR of its
+        # tasks'; then the cases are counted per mask (a few hundred masks, not every case)
+        mask = month_mask(HumanTask.due_at, until, [spans[i] for i in wanted])
+        per_case = task_query(session, user, span, now, func.bit_or(mask).label("mask")) \
+            .group_by(HumanTask.case_id).subquery()
+        counts = mask_counts(session.execute(select(per_case.c.mask, func.count())
+                                             .group_by(per_case.c.mask)), len(wanted))
+    else:  # SQLite has no bit_or: a flag per month and case, added up
+        flags = [func.max(case((and_(HumanTask.due_at < _at(spans[i][1]),
+                                     until > _at(spans[i][0])), 1), else_=0)).label(f"m{i}")
+                 for i in wanted]
+        per_case = task_query(session, user, span, now, *flags) \
+            .group_by(HumanTask.case_id).subquery()
+        counts = [int(n or 0) for n in session.execute(
+            select(*(func.sum(c) for c in per_case.c))).one()]
+    for i, n in zip(wanted, counts, strict=True):
+        result[i] = n
     return result
 
 
-def _per_month(session: Session, user: User, f: CaseFilter, column: Any,
-               months: list[tuple[date, date]], now: datetime, field: str) -> list[int]:
-    """Per month, the cases of *f* whose *column* lies in it: one grouped count."""
-    ranged = f.replace(**{f"{field}_from": months[0][0], f"{field}_to": months[-1][1]})
+def _started_ended(session: Session, user: User, f: CaseFilter,
+                   months: list[tuple[date, date]], now: datetime) -> tuple[list[int], list[int]]:
+    """Per month, the cases of *f* started in it and the cases ended in it: one grouped count
+    by (month started, month ended) of the cases that started or ended within the months."""
     bounds = [day_start(a) for a, _ in months] + [day_after(months[-1][1])]
-    slot = bucket(column, bounds)
-    rows = session.execute(select(slot, func.count()).select_from(TransferCase)
-                           .where(*case_conditions(session, user, ranged, now))
-                           .group_by(slot)).all()
-    result = [0] * len(months)
-    for i, n in rows:
-        result[int(i)] = int(n)
-    return result
+    lo, hi = _at(bounds[0]), _at(bounds[-1])
+    columns = (TransferCase.created_at, TransferCase.ended_at)
+    slots = [case((and_(c >= lo, c < hi), bucket(c, bounds)), else_=None) for c in columns]
+    rows: list[Any] = list(session.execute(
+        select(*slots, func.count()).select_from(TransferCase)
+        .where(*case_conditions(session, user, f, now),
+               or_(*(and_(c >= lo, c < hi) for c in columns))).group_by(*slots)))
+    started, ended = [0] * len(months), [0] * len(months)
+    for c, e, n in rows:
+        if c is not None:
+            started[int(c)] += int(n)
+        if e is not None:
+            ended[int(e)] += int(n)
+    return started, ended
 
 
 def monthly(session: Session, user: User, scope: Scope, now: datetime,
@@ -285,8 +351,7 @@ def monthly(session: Session, user: User, scope: Scope, now: datetime,
     base = scope.cases()
     late_f = CaseFilter(task_under=scope.org.code)
     late = _late_months(session, user, late_f, months, now)
-    started = _per_month(session, user, base, TransferCase.created_at, months, now, "created")
-    ended = _per_month(session, user, base, TransferCase.ended_at, months, now, "ended")
+    started, ended = _started_ended(session, user, base, months, now)
     result = []
     for i, (a, b) in enumerate(months):
         result.append(Count((a.strftime("%Y-%m"),), started[i],

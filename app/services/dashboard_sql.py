@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, case, literal
+from sqlalchemy import ColumnElement, Integer, String, case, literal
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
@@ -53,6 +53,31 @@ def bucket(column: Any, bounds: list[datetime]) -> ColumnElement[Any]:
     limited to [bounds[0], bounds[-1]) by the query): a portable CASE over the bounds."""
     whens = [(column < literal(b, UtcDateTime()), i) for i, b in enumerate(bounds[1:-1])]
     return case(*whens, else_=len(bounds) - 2) if whens else literal(0)
+
+
+def month_mask(due: Any, until: Any, spans: list[tuple[datetime, datetime]]
+               ) -> ColumnElement[int]:
+    """The bits i of the intervals [start_i, end_i) of *spans* (ascending and contiguous, at
+    most 30) that the interval [due, until) meets (due < end_i and until > start_i): a run of
+    bits lo..hi, lo the first span ending after due, hi the last starting before until."""
+    at = [(literal(a, UtcDateTime()), literal(b, UtcDateTime())) for a, b in spans]
+    lo = case(*[(due < end, i) for i, (_, end) in enumerate(at)], else_=len(at))
+    hi = case(*[(until > start, i) for i, (start, _) in reversed(list(enumerate(at)))],
+              else_=-1)
+    one = literal(1, Integer())
+    # bits 0..hi, and (two's complement) the bits from lo up: both once, no CASE between
+    upto = one.op("<<", return_type=Integer())(hi + 1) - 1
+    return upto.op("&", return_type=Integer())(-one.op("<<", return_type=Integer())(lo))
+
+
+def mask_counts(rows: Iterable[Any], size: int) -> list[int]:
+    """From (mask, count) rows: per bit 0..size-1, the count of the masks with it set."""
+    result = [0] * size
+    for mask, n in rows:
+        for i in range(size):
+            if int(mask or 0) >> i & 1:
+                result[i] += int(n)
+    return result
 
 
 EPOCH = date(1970, 1, 1)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app.memo import remembering
 from app.models.case import CASE_KINDS, CASE_STATUSES, REFUSE_REASONS, SEND_BACK_REASONS
 from app.models.user import User
 from app.services import dashboard
@@ -100,6 +101,12 @@ BUILDERS: dict[str, Callable[..., list[Count]]] = {
 def tables(session: Session, user: User, scope: Scope, now: datetime,
            only: str | None = None) -> dict[str, Table]:
     """Every figure of the dashboard as a table (or just *only*)."""
+    with remembering(session):
+        return _tables(session, user, scope, now, only)
+
+
+def _tables(session: Session, user: User, scope: Scope, now: datetime,
+            only: str | None) -> dict[str, Table]:
     steps = step_names(session)
     made: dict[str, Table] = {}
     for name, build in BUILDERS.items():

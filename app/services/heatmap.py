@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app import policy
 from app.errors import NotFound
-from app.models.case import PROCESS_OF_KIND, TransferCase
+from app.models.case import PROCESS_OF_KIND
 from app.models.engine import Deployment, HumanTask
 from app.models.user import User
 from app.services.case_filters import CaseFilter
@@ -82,7 +82,7 @@ def versions(session: Session, user: User) -> list[tuple[int, str, str, int]]:
 
 def _counts(session: Session, user: User, f: CaseFilter, now: datetime) -> dict[str, int]:
     query = task_query(session, user, f, now, HumanTask.task_spec,
-                        func.count(distinct(TransferCase.id))).group_by(HumanTask.task_spec)
+                        func.count(distinct(HumanTask.case_id))).group_by(HumanTask.task_spec)
     return {spec: int(n) for spec, n in session.execute(query)}
 
 

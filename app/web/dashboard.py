@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, g, render_template, request, url_f
 from flask_login import login_required
 
 from app.errors import InvalidData
+from app.memo import remembering
 from app.services import case_query, dashboard, exports, heatmap
 from app.services.case_filters import CaseFilter, local_date
 from app.services.dashboard_tables import Table, tables
@@ -91,19 +92,19 @@ def _charts(t: dict[str, Table]) -> list[dict[str, Any]]:
 def index() -> str:
     """The dashboard of the user's subtree (or a part of it) over a period."""
     session, user, now = db(), me(), clock().now()
-    scope = _scope()
-    t = tables(session, user, scope, now)
+    with remembering(session):  # the organisations asked about, for this page only
+        scope = _scope()
+        t = tables(session, user, scope, now)
+        late_cases = dashboard.late_cases(session, user, scope, now)
+        orgs = case_query.org_options(session, user, below=2)
     args = {"org": scope.org.code, "from": scope.first.isoformat(),
             "to": scope.last.isoformat()}
-    late = t["late"]
     late_all = CaseFilter(task_under=scope.org.code, late_from=scope.first,
                           late_to=scope.last)
     return render_template(
         "dashboard/index.html", t=t, scope=scope, args=args, link=_link, rows_shown=ROWS,
-        charts=_charts(t), periods=_periods(local_date(now)),
-        orgs=case_query.org_options(session, user, below=2),
-        late_orgs=len(late.rows), late_cases=dashboard.late_cases(session, user, scope, now),
-        late_link=_link(late_all))
+        charts=_charts(t), periods=_periods(local_date(now)), orgs=orgs,
+        late_orgs=len(t["late"].rows), late_cases=late_cases, late_link=_link(late_all))
 
 
 @bp.get("/export/<table>.<fmt>")
@@ -113,8 +114,9 @@ def export(table: str, fmt: str) -> Response:
     if fmt not in exports.FORMATS:
         abort(404)
     session, user, now = db(), me(), clock().now()
-    scope = _scope()
-    made = tables(session, user, scope, now, only=table)
+    with remembering(session):
+        scope = _scope()
+        made = tables(session, user, scope, now, only=table)
     if table not in made:
         abort(404)
     t = made[table]
@@ -145,7 +147,8 @@ def heat() -> Response:
     else:
         scope = _scope()
     try:
-        diagrams = heatmap.heatmap(session, user, dep_id, scope, now)
+        with remembering(session):
+            diagrams = heatmap.heatmap(session, user, dep_id, scope, now)
     except InvalidData:
         abort(404)
     data = [d.to_json(_link) for d in diagrams]
