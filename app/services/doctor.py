@@ -28,7 +28,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from app.db import session_scope
@@ -59,6 +59,8 @@ HINTS: dict[str, str] = {
     "case_closed_instance_running": "the case is closed but its workflow still runs; "
                                     "`zhuanjie instances show ID`",
     "case_status_mismatch": "the case's status disagrees with its instance's suspension",
+    "task_case_mismatch": "human_task.case_id (read by the dashboard) does not name the "
+                          "case of the task's instance; the dashboard miscounts these tasks",
     "audit_chain_broken": "the audit chain was altered; `zhuanjie audit verify` names the "
                           "event — restore from a backup (docs/operations.md)",
 }
@@ -107,6 +109,7 @@ class _Batch:
     timers: dict[int, dict[str, Any]]
     cases: dict[int, tuple[str, str]]
     states: dict[int, str]
+    case_mismatches: dict[int, int]
 
 
 class _Specs:
@@ -150,7 +153,20 @@ def _read_batch(session: Session, after: int, size: int) -> _Batch:
                                         TransferCase.status).where(
                 TransferCase.instance_id.in_(ids))):
             cases[c.instance_id] = (c.number, c.status)
-    return _Batch(list(rows), tasks, timers, cases, states)
+    return _Batch(list(rows), tasks, timers, cases, states, _case_mismatches(session, ids))
+
+
+def _case_mismatches(session: Session, ids: list[int]) -> dict[int, int]:
+    """Per instance, how many of its human tasks (any status) name another case than the
+    instance's (or none, or one when the instance has no case)."""
+    if not ids:
+        return {}
+    query = (select(HumanTask.instance_id, func.count())
+             .outerjoin(TransferCase, TransferCase.instance_id == HumanTask.instance_id)
+             .where(HumanTask.instance_id.in_(ids),
+                    HumanTask.case_id.is_distinct_from(TransferCase.id))
+             .group_by(HumanTask.instance_id))
+    return {iid: int(n) for iid, n in session.execute(query)}
 
 
 def _same_instant(a: datetime, b: datetime) -> bool:
@@ -232,6 +248,10 @@ def _check_batch(session: Session, batch: _Batch, specs: _Specs) -> Iterator[Pro
         number = case[0] if case else None
         tasks, timers = batch.tasks.get(inst.id, {}), batch.timers.get(inst.id, {})
         yield from _check_case(inst.id, inst.status, case)
+        if batch.case_mismatches.get(inst.id):
+            yield Problem(inst.id, number, "task_case_mismatch",
+                          f"{batch.case_mismatches[inst.id]} human task(s) of the instance do "
+                          f"not name its case {number or '(none)'}")
         if inst.status in FINISHED:
             yield from _check_finished(inst.id, number, inst.status, tasks, timers)
             continue

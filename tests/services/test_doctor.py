@@ -156,10 +156,18 @@ def _garble_state(s, made) -> tuple[int, str]:
     return iid, "state_unreadable"
 
 
+def _unlink_task_case(s, made) -> tuple[int, str]:
+    iid = made["done"].instance_id  # finished: its completed tasks still count on the dashboard
+    first = s.scalars(select(HumanTask.id).where(HumanTask.instance_id == iid)
+                      .order_by(HumanTask.id)).first()
+    s.execute(update(HumanTask).where(HumanTask.id == first).values(case_id=None))
+    return iid, "task_case_mismatch"
+
+
 DAMAGE: list[Callable] = [_delete_open_task, _stray_task, _delete_timer, _stray_timer,
                           _move_timer, _timer_on_finished, _task_on_finished,
                           _close_running_case, _reopen_finished_case, _suspend_instance_only,
-                          _tamper_audit, _garble_state]
+                          _tamper_audit, _garble_state, _unlink_task_case]
 
 
 @pytest.mark.parametrize("damage", DAMAGE, ids=lambda f: f.__name__.lstrip("_"))
