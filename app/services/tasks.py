@@ -16,6 +16,7 @@ from app.engine import audit, runtime
 from app.engine.clock import Clock
 from app.errors import Conflict, InvalidData, NotFound
 from app.models.engine import HumanTask
+from app.models.user import User
 from app.services.actors import active_user
 from app.services.workflow import engine_config
 
@@ -80,13 +81,19 @@ def _audit_claim(session: Session, task: HumanTask, actor: str, action: str,
                  task_spec=task.task_spec)
 
 
-def claim_task(session: Session, task_id: int, username: str, now: datetime) -> HumanTask:
-    """认领: mark an open task of the user's organisation as the user's (idempotent)."""
+def _claimable(session: Session, task_id: int, username: str) -> tuple[User, HumanTask]:
+    """The user and the task they may claim or release: open, of their organisation."""
     user = active_user(session, username)
     task = _open_task(session, task_id)
     policy.require_claim(user, task)
     if task.status != "open":
         raise Conflict(f"task {task_id} is already {task.status}")
+    return user, task
+
+
+def claim_task(session: Session, task_id: int, username: str, now: datetime) -> HumanTask:
+    """认领: mark an open task of the user's organisation as the user's (idempotent)."""
+    user, task = _claimable(session, task_id, username)
     if task.claimed_by == user.username:
         return task
     taken = session.execute(update(HumanTask).where(
@@ -101,11 +108,7 @@ def claim_task(session: Session, task_id: int, username: str, now: datetime) -> 
 
 def release_task(session: Session, task_id: int, username: str, now: datetime) -> HumanTask:
     """Give a claimed task back to the organisation (only its claimer may)."""
-    user = active_user(session, username)
-    task = _open_task(session, task_id)
-    policy.require_claim(user, task)
-    if task.status != "open":
-        raise Conflict(f"task {task_id} is already {task.status}")
+    user, task = _claimable(session, task_id, username)
     if task.claimed_by is None:
         return task
     task.claimed_by = None

@@ -48,6 +48,11 @@ BLUEPRINTS: list[str] = [
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
        "form-action 'self'; object-src 'none'")
+# bpmn-js (the case diagrams, the dashboard's heatmap, the editor) positions its canvas,
+# overlays, palette and menus with style attributes; those pages allow them, scripts stay
+# 'self' only
+CSP_STYLE_ATTRIBUTES = CSP.replace("style-src 'self';",
+                                   "style-src 'self'; style-src-attr 'unsafe-inline';")
 
 
 def _security_headers(response: Any) -> Any:

@@ -43,17 +43,12 @@ from app.services.case_view import case_view
 from app.services.cases import get_case
 from app.services.diagram_shapes import step_names
 from app.services.task_view import require_withdraw
+from app.web import CSP_STYLE_ATTRIBUTES
 from app.web.filters import date_cn
 from app.web.support import clock, db, me, settings, writing
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-# bpmn-js positions its overlays and sizes its canvas with style attributes; scripts stay
-# 'self' only (see app.web.CSP)
-DIAGRAM_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-               "style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
-               "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-               "form-action 'self'; object-src 'none'")
 
 
 def _int_arg(name: str, default: int) -> int:
@@ -177,7 +172,7 @@ def _detail_page(case_id: int, full_id: str | None = None) -> Response:
     response = Response(render_template("cases/detail.html", v=view, c=view.case,
                                         diagrams=diagrams, full_id=full_id))
     if diagrams:
-        response.headers["Content-Security-Policy"] = DIAGRAM_CSP
+        response.headers["Content-Security-Policy"] = CSP_STYLE_ATTRIBUTES
     return response
 
 

@@ -15,7 +15,7 @@ from app.memo import remembering
 from app.services import case_query, dashboard, exports, heatmap
 from app.services.case_filters import CaseFilter, local_date
 from app.services.dashboard_tables import Table, tables
-from app.web.cases import DIAGRAM_CSP
+from app.web import CSP_STYLE_ATTRIBUTES
 from app.web.support import clock, db, me
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
@@ -155,5 +155,5 @@ def heat() -> Response:
     response = Response(render_template(
         "dashboard/heatmap.html", diagrams=data, raw=diagrams, choices=choices, dep_id=dep_id,
         scope=scope, orgs=case_query.org_options(session, user, below=2), link=_link))
-    response.headers["Content-Security-Policy"] = DIAGRAM_CSP
+    response.headers["Content-Security-Policy"] = CSP_STYLE_ATTRIBUTES
     return response

@@ -32,17 +32,11 @@ from app.services.version_migration import (
     migration_plan,
     running_count,
 )
-from app.web import editor_text
+from app.web import CSP_STYLE_ATTRIBUTES, editor_text
 from app.web.support import clock, db, me, settings, writing
 
 bp = Blueprint("editor", __name__, url_prefix="/editor")
 
-# bpmn-js positions its palette, context pad, overlays and popup menus with inline style
-# attributes, which `style-src 'self'` blocks; only the editor's pages allow them.
-EDITOR_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; "
-              "style-src-attr 'unsafe-inline'; img-src 'self' data:; font-src 'self'; "
-              "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; "
-              "form-action 'self'; object-src 'none'")
 
 
 @bp.before_request
@@ -56,7 +50,7 @@ def _guard() -> Any:
 
 @bp.after_request
 def _csp(response: Response) -> Response:
-    response.headers["Content-Security-Policy"] = EDITOR_CSP
+    response.headers["Content-Security-Policy"] = CSP_STYLE_ATTRIBUTES
     return response
 
 
