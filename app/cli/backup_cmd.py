@@ -24,9 +24,13 @@ def backup_cmd(ctx: CliContext, file: str, force: bool, as_json: bool) -> None:
     if as_json:
         print_json(result.to_json())
         return
-    counts = ", ".join(f"{k} {v}" for k, v in result.rows.items())
-    click.echo(f"backup written to {result.path} ({result.bytes} bytes)"
-               + (f": {counts}" if counts else ""))
+    click.echo(f"backup written to {result.path} ({result.bytes} bytes){_counts(result.rows)}")
+
+
+def _counts(rows: dict[str, int]) -> str:
+    """": orgs 718, members 667, …" (the rows per table), or nothing when there are none."""
+    listed = ", ".join(f"{table} {count}" for table, count in rows.items())
+    return f": {listed}" if listed else ""
 
 
 @click.command("restore")
@@ -44,8 +48,7 @@ def restore_cmd(ctx: CliContext, file: str, force: bool, as_json: bool) -> None:
     if as_json:
         print_json(result.to_json())
         return
-    counts = ", ".join(f"{k} {v}" for k, v in result.rows.items())
-    click.echo(f"database restored from {file}" + (f": {counts}" if counts else ""))
+    click.echo(f"database restored from {file}{_counts(result.rows)}")
 
 
 def register(cli: click.Group) -> None:
