@@ -10,6 +10,7 @@ descends. When the only shared organisation is the top, this is the table's rule
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -41,15 +42,15 @@ from app.org.tree import (
 Part = tuple[str, OrgNode | tuple[OrgNode, ...]]
 
 
-class Route:
+class Route(ABC):
     """Common behaviour of the route results: ordered parts and their JSON form."""
 
     kind: ClassVar[str]
     rule: str
 
+    @abstractmethod
     def parts(self) -> list[Part]:
         """The roles of the answer in order, as (JSON key, organisation(s))."""
-        raise NotImplementedError
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the JSON keys of ROUTING.md §3 plus ``rule``; organisations as codes."""
